@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a while on its seed corpus:
+#   fuzz/run.sh [BUILD_DIR] [SECONDS_PER_TARGET]     (defaults: build-fuzz 600)
+# Seeds come from the real captures in ../shared/data: single frames for
+# fuzz_decoder (seed_corpus.sh), the small capture files themselves for
+# fuzz_capture_file. New inputs go to fuzz/corpus-*/ (ignored by git); crashes
+# are written to fuzz/crash-* and fail the run.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-$repo/build-fuzz}
+seconds=${2:-600}
+data=${MLD_SHARED_DATA:-$repo/../shared/data}
+cd "$repo"
+
+cmake --build "$build" -j"$(nproc)" --target fuzz_decoder fuzz_capture_file fuzz_seed_extract
+[ -d fuzz/corpus-decoder ] || fuzz/seed_corpus.sh "$build" fuzz/corpus-decoder
+if [ ! -d fuzz/corpus-capture ]; then
+  mkdir -p fuzz/corpus-capture
+  # Capture files under 64 KiB are the seeds (libFuzzer reads prefixes of larger ones).
+  find "$data" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -size -64k \
+    -exec cp -t fuzz/corpus-capture {} + 2>/dev/null || true
+fi
+
+status=0
+for target in fuzz_decoder fuzz_capture_file; do
+  corpus=fuzz/corpus-${target#fuzz_}
+  [ "$target" = fuzz_capture_file ] && corpus=fuzz/corpus-capture
+  echo "--- $target: ${seconds}s on $(find "$corpus" -type f | wc -l) inputs"
+  if ! "$build/fuzz/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=fuzz/crash- "$corpus" \
+      2>"$build/$target.log"; then
+    status=1
+  fi
+  grep -E "^stat::number_of_executed_units|^stat::new_units_added|ERROR|SUMMARY" \
+    "$build/$target.log" || true
+done
+exit $status

@@ -1,0 +1,252 @@
+#include "cli/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "decode/decoder.h"
+
+namespace mld::cli {
+namespace {
+
+std::vector<SettingSpec> make_schema() {
+  using T = SettingType;
+  return {
+      {"pipeline.workers", T::count, "1", "flow worker threads (each owns its own flow table)", 1,
+       64},
+      {"pipeline.hash-seed", T::count, "0",
+       "seed of the flow hash; 0 picks a random one at start-up (hash-flooding defence)"},
+      {"pipeline.channel-depth", T::count, "8", "packet/record batches in flight per worker", 2,
+       1024},
+      {"decode.tunnels", T::tunnels, "true",
+       "remove encapsulations so the innermost flow is the flow: true, false, or a list of "
+       "gre,erspan,vxlan,geneve,ipip,gtpu,teredo"},
+      {"flow.profile", T::choice, "cic",
+       "flow semantics: cic (spec sections 2-3) or nfstream (idle/active timeouts only)", 0,
+       UINT64_MAX, {"cic", "nfstream"}},
+      {"flow.max-flows", T::count, "1048576",
+       "flows held at once (all workers); when full the least recently active is evicted", 1,
+       UINT32_MAX},
+      {"flow.vlan-in-key", T::boolean, "true", "VLAN ids are part of the flow key"},
+      {"flow.cic.timeout", T::seconds, "120", "cic: a flow ends this long after its first packet"},
+      {"flow.nfstream.idle-timeout", T::seconds, "120", "nfstream: idle timeout"},
+      {"flow.nfstream.active-timeout", T::seconds, "1800", "nfstream: active timeout"},
+      {"flow.tcp-continuation-memory", T::seconds, "0",
+       "cic: how long a timed-out TCP flow is remembered for its continuation; 0 = until "
+       "evicted by flow.max-tombstones (files) or 3600 (live)"},
+      {"flow.max-tombstones", T::count, "1048576",
+       "cic: timed-out TCP flows remembered for continuation (all workers)", 1, UINT32_MAX},
+      {"output.file", T::text, "-", "EVE JSON lines output file; - is standard output"},
+      {"capture.snaplen", T::count, "65535", "live: bytes captured per frame", 64, 262144},
+      {"capture.ring-mb", T::count, "64", "live: kernel ring size per worker, MiB", 1, 4096},
+      {"capture.tick-ms", T::count, "100",
+       "live: how often idle workers advance their clock from the wall clock", 1, 10000},
+  };
+}
+
+const SettingSpec* find_spec(std::string_view key) {
+  for (const SettingSpec& spec : Config::schema()) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+// Closest known key, to help with typos.
+std::string suggestion(std::string_view key) {
+  auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  const SettingSpec* best = nullptr;
+  std::size_t best_distance = 4;  // farther than that is no suggestion
+  for (const SettingSpec& spec : Config::schema()) {
+    const std::size_t d = distance(key, spec.key);
+    if (d < best_distance) best = &spec, best_distance = d;
+  }
+  return best == nullptr ? "" : " (did you mean '" + best->key + "'?)";
+}
+
+bool parse_bool(std::string_view v, bool& out) {
+  if (v == "true" || v == "yes" || v == "on" || v == "1") return out = true, true;
+  if (v == "false" || v == "no" || v == "off" || v == "0") return out = false, true;
+  return false;
+}
+
+bool parse_uint(std::string_view v, std::uint64_t& out) {
+  const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), out);
+  return error == std::errc() && end == v.data() + v.size() && !v.empty();
+}
+
+bool parse_seconds(std::string_view v, std::int64_t& micros) {
+  double seconds = 0;
+  const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (error != std::errc() || end != v.data() + v.size() || v.empty()) return false;
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e9) return false;
+  micros = std::llround(seconds * 1e6);
+  return true;
+}
+
+// Why `value` is not valid for `spec`, or an empty string when it is.
+std::string validate(const SettingSpec& spec, const std::string& value) {
+  switch (spec.type) {
+    case SettingType::boolean: {
+      bool b = false;
+      return parse_bool(value, b) ? "" : "expected true or false";
+    }
+    case SettingType::count: {
+      std::uint64_t n = 0;
+      if (!parse_uint(value, n)) return "expected a whole number";
+      if (n < spec.min || n > spec.max) {
+        return "must be between " + std::to_string(spec.min) + " and " + std::to_string(spec.max);
+      }
+      return "";
+    }
+    case SettingType::seconds: {
+      std::int64_t us = 0;
+      return parse_seconds(value, us) ? "" : "expected a number of seconds >= 0";
+    }
+    case SettingType::choice:
+      if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) {
+        return "";
+      } else {
+        std::string list;
+        for (const std::string& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
+        return "expected one of: " + list;
+      }
+    case SettingType::tunnels: {
+      bool b = false;
+      if (parse_bool(value, b)) return "";
+      std::stringstream items(value);
+      std::string item;
+      while (std::getline(items, item, ',')) {
+        if (!decode::parse_tunnel_family(item)) return "unknown tunnel '" + item + "'";
+      }
+      return "";
+    }
+    case SettingType::text:
+      return value.empty() ? "must not be empty" : "";
+  }
+  return "";
+}
+
+// YAML maps become dotted keys: {flow: {max-flows: 10}} -> flow.max-flows=10.
+void flatten(const YAML::Node& node, const std::string& prefix,
+             std::vector<std::pair<std::string, YAML::Node>>& out) {
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      const std::string name = entry.first.as<std::string>();
+      flatten(entry.second, prefix.empty() ? name : prefix + "." + name, out);
+    }
+  } else {
+    out.emplace_back(prefix, node);
+  }
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& Config::schema() {
+  static const std::vector<SettingSpec> specs = make_schema();
+  return specs;
+}
+
+Config::Config() {
+  for (const SettingSpec& spec : schema()) values_[spec.key] = spec.default_value;
+}
+
+void Config::load_yaml_file(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(path + ": cannot read the configuration file");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw ConfigError(path + ": the configuration must be a map of keys");
+  std::vector<std::pair<std::string, YAML::Node>> entries;
+  flatten(root, "", entries);
+  for (const auto& [key, node] : entries) {
+    const std::string origin = path + ": line " + std::to_string(node.Mark().line + 1);
+    std::string value;
+    if (node.IsScalar()) {
+      value = node.as<std::string>();
+    } else if (node.IsSequence()) {  // decode.tunnels: [gre, vxlan]
+      for (const auto& item : node) {
+        if (!value.empty()) value += ',';
+        value += item.as<std::string>();
+      }
+    } else {
+      throw ConfigError(origin + ": " + key + " has no value");
+    }
+    set(key, value, origin);
+  }
+}
+
+void Config::set(std::string_view assignment, std::string_view origin) {
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw ConfigError(std::string(origin) + ": '" + std::string(assignment) +
+                      "' is not of the form key=value");
+  }
+  set(std::string(assignment.substr(0, eq)), std::string(assignment.substr(eq + 1)), origin);
+}
+
+void Config::set(const std::string& key, const std::string& value, std::string_view origin) {
+  const SettingSpec* spec = find_spec(key);
+  if (spec == nullptr) {
+    throw ConfigError(std::string(origin) + ": unknown key '" + key + "'" + suggestion(key));
+  }
+  const std::string problem = validate(*spec, value);
+  if (!problem.empty()) {
+    throw ConfigError(std::string(origin) + ": " + key + ": '" + value + "' " + problem);
+  }
+  values_[key] = value;
+  explicitly_set_[key] = true;
+}
+
+const std::string& Config::text(const std::string& key) const { return values_.at(key); }
+
+bool Config::boolean(const std::string& key) const {
+  bool b = false;
+  parse_bool(values_.at(key), b);
+  return b;
+}
+
+std::uint64_t Config::count(const std::string& key) const {
+  std::uint64_t n = 0;
+  parse_uint(values_.at(key), n);
+  return n;
+}
+
+std::int64_t Config::micros(const std::string& key) const {
+  std::int64_t us = 0;
+  parse_seconds(values_.at(key), us);
+  return us;
+}
+
+bool Config::is_default(const std::string& key) const { return !explicitly_set_.count(key); }
+
+std::string Config::describe() const {
+  std::string out = "# mldefender settings (YAML; nested maps or dotted keys via --set)\n";
+  for (const SettingSpec& spec : schema()) {
+    out += "\n# " + spec.help + "\n# default: " + spec.default_value + "\n";
+    out += spec.key + ": " + values_.at(spec.key) + "\n";
+  }
+  return out;
+}
+
+}  // namespace mld::cli

@@ -1,0 +1,183 @@
+#include "cli/run_command.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <memory>
+#include <csignal>
+#include <random>
+#include <sstream>
+
+#include "capture/pcap_file_reader.h"
+#include "output/eve_sink.h"
+#include "pipeline/file_pipeline.h"
+#include "pipeline/live_pipeline.h"
+#include "pipeline/shutdown.h"
+
+namespace mld::cli {
+namespace {
+
+std::uint32_t parse_tunnels(const std::string& value) {
+  if (value == "true" || value == "yes" || value == "on" || value == "1") {
+    return decode::tunnel_family::all;
+  }
+  if (value == "false" || value == "no" || value == "off" || value == "0") {
+    return decode::tunnel_family::none;
+  }
+  std::uint32_t families = 0;
+  std::stringstream items(value);
+  std::string item;
+  while (std::getline(items, item, ',')) families |= decode::parse_tunnel_family(item).value_or(0);
+  return families;
+}
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32) | device() | 1;
+}
+
+Micros wall_clock_now() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void install_signal_handlers() {
+  std::signal(SIGINT, [](int) { pipeline::request_shutdown(); });
+  std::signal(SIGTERM, [](int) { pipeline::request_shutdown(); });
+  // Write errors are reported through errno, not by killing the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
+void report(const std::string& line) { fmt::print(stderr, "mldefender: {}\n", line); }
+
+std::unique_ptr<output::LineFile> open_output(const Config& config) {
+  try {
+    return std::make_unique<output::LineFile>(config.text("output.file"));
+  } catch (const std::exception& e) {
+    report(std::string("error: ") + e.what());
+    return nullptr;
+  }
+}
+
+// What every run ends with: its errors, the stats record, a summary line and
+// the exit status.
+int finish_run(const pipeline::RunResult& result, output::EveWriter& writer,
+               output::LineFile& file, const std::string& summary) {
+  for (const std::string& error : result.input_errors) report("error: " + error);
+  if (!result.output_error.empty()) {
+    report("error: " + result.output_error);
+    return kExitOutputError;
+  }
+  try {
+    writer.append_stats(result.stats, wall_clock_now(), file.buffer());
+    file.line_added();
+    file.flush();
+  } catch (const std::exception& e) {
+    report(std::string("error: ") + e.what());
+    return kExitOutputError;
+  }
+  report(summary);
+  return result.input_errors.empty() ? kExitOk : kExitInputError;
+}
+
+int run_files(const Config& config, const std::vector<std::string>& arguments) {
+  const std::vector<std::string> inputs = capture::expand_capture_inputs(arguments);
+  if (inputs.size() > UINT16_MAX) {
+    throw ConfigError("too many capture files (" + std::to_string(inputs.size()) + ", at most " +
+                      std::to_string(UINT16_MAX) + ")");
+  }
+  const std::unique_ptr<output::LineFile> file = open_output(config);
+  if (file == nullptr) return kExitOutputError;
+  output::EveWriter writer(inputs);
+  output::EveSink sink(*file, writer);
+
+  const pipeline::RunResult result =
+      pipeline::run_file_pipeline(make_pipeline_options(config, /*live=*/false), inputs, sink);
+  const auto& s = result.stats;
+  return finish_run(result, writer, *file,
+                    fmt::format("{} input(s), {} packets, {} flows, {} packets without a flow",
+                                s.capture.inputs, s.decode.packets_read, s.flow.created,
+                                s.decode.dropped()));
+}
+
+// Until SIGINT/SIGTERM. Throws capture::CaptureError when the interface
+// cannot be opened (missing, down, no permission).
+int run_live(const Config& config, const std::string& interface) {
+  pipeline::LiveOptions live;
+  live.interface = interface;
+  live.snaplen = static_cast<std::uint32_t>(config.count("capture.snaplen"));
+  live.ring_bytes = static_cast<std::size_t>(config.count("capture.ring-mb")) << 20;
+  live.tick_ms = static_cast<std::uint32_t>(config.count("capture.tick-ms"));
+  const std::unique_ptr<output::LineFile> file = open_output(config);
+  if (file == nullptr) return kExitOutputError;
+  output::EveWriter writer;
+  output::EveSink sink(*file, writer);
+  const pipeline::PipelineOptions options = make_pipeline_options(config, /*live=*/true);
+  live.on_capturing = [&] {
+    report(fmt::format("capturing on -i {} with {} worker(s); SIGINT or SIGTERM stops", interface,
+                       options.workers));
+  };
+
+  const pipeline::RunResult result = pipeline::run_live_pipeline(options, live, sink);
+  const auto& s = result.stats;
+  return finish_run(
+      result, writer, *file,
+      fmt::format("-i {}: {} packets ({} dropped by the kernel), {} flows, {} packets without a "
+                  "flow, {} forwarded between workers",
+                  interface, s.decode.packets_read, s.capture.kernel_drops, s.flow.created,
+                  s.decode.dropped(), s.dispatch.packets_forwarded));
+}
+
+}  // namespace
+
+pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live) {
+  pipeline::PipelineOptions options;
+  options.workers = static_cast<unsigned>(config.count("pipeline.workers"));
+  options.channel_depth = static_cast<std::uint32_t>(config.count("pipeline.channel-depth"));
+  options.decoder.tunnels = parse_tunnels(config.text("decode.tunnels"));
+
+  flow::FlowTrackerOptions& flow = options.flow;
+  flow.max_flows = static_cast<std::uint32_t>(config.count("flow.max-flows"));
+  flow.max_tombstones = static_cast<std::uint32_t>(config.count("flow.max-tombstones"));
+  flow.key.vlan_in_key = config.boolean("flow.vlan-in-key");
+  flow.hash_seed = config.count("pipeline.hash-seed");
+  if (flow.hash_seed == 0) flow.hash_seed = random_seed();
+  if (config.text("flow.profile") == "nfstream") {
+    flow.rules = flow::LifecycleRules::nfstream(config.micros("flow.nfstream.idle-timeout"),
+                                                config.micros("flow.nfstream.active-timeout"));
+  } else {
+    flow.rules = flow::LifecycleRules::cic(config.micros("flow.cic.timeout"));
+  }
+  flow.tombstone_lifetime = config.micros("flow.tcp-continuation-memory");
+  if (live && flow.tombstone_lifetime == 0) flow.tombstone_lifetime = seconds(3600);
+  return options;
+}
+
+int run_command(const RunArguments& arguments) {
+  Config config;
+  try {
+    if (!arguments.config_file.empty()) config.load_yaml_file(arguments.config_file);
+    for (const std::string& assignment : arguments.sets) config.set(assignment, "--set");
+    if (arguments.read.empty() == arguments.interface.empty()) {
+      throw ConfigError("give either -r FILE (capture files) or -i IFACE (live capture)");
+    }
+  } catch (const ConfigError& e) {
+    report(std::string("error: ") + e.what());
+    return kExitUsage;
+  }
+
+  install_signal_handlers();
+  try {
+    if (!arguments.interface.empty()) return run_live(config, arguments.interface);
+    return run_files(config, arguments.read);
+  } catch (const ConfigError& e) {
+    report(std::string("error: ") + e.what());
+    return kExitUsage;
+  } catch (const capture::CaptureError& e) {  // an input that does not exist or cannot open
+    report(std::string("error: ") + e.what());
+    return kExitInputError;
+  }
+}
+
+}  // namespace mld::cli

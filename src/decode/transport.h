@@ -1,0 +1,17 @@
+#pragma once
+// Internal to src/decode: TCP, UDP, ICMP/ICMPv6 and SCTP fields (spec 1.4).
+#include "decode/byte_reader.h"
+#include "decode/drop_reason.h"
+#include "decode/ip_layer.h"
+#include "decode/packet_view.h"
+
+namespace mld::decode {
+
+inline constexpr std::uint32_t kUdpHeader = 8;
+
+// Fills ports, L4 header and payload lengths, TCP and ICMP fields and the
+// captured payload of `view` from the L4 header at `layer.l4_offset`.
+// `datagram` holds the captured bytes of the frame up to the datagram's end.
+DropReason decode_transport(const ByteReader& datagram, const IpLayer& layer, PacketView& view);
+
+}  // namespace mld::decode

@@ -1,0 +1,73 @@
+#pragma once
+// What a worker emits when a flow ends: a self-contained value, oriented so
+// that `src` is the flow's forward endpoint (spec 2.2).
+#include <cstdint>
+#include <string_view>
+
+#include "common/time.h"
+#include "decode/packet_view.h"
+#include "flow/conn_tracker.h"
+
+namespace mld::flow {
+
+#define MLD_END_REASONS(X)                                                        \
+  X(timeout, "timeout")           /* active/idle timeout (profile)            */ \
+  X(tcp_close, "tcp-close")       /* closed TCP flow ended by a new SYN (cic) */ \
+  X(icmp_change, "icmp-change")   /* ICMP type and code changed (cic rule F)  */ \
+  X(eviction, "eviction")         /* table full: least recently active flow  */ \
+  X(end_of_input, "end-of-input") /* capture ended or sensor shut down        */
+
+enum class EndReason : std::uint8_t {
+#define MLD_END_ENUM(name, text) name,
+  MLD_END_REASONS(MLD_END_ENUM)
+#undef MLD_END_ENUM
+      count
+};
+inline constexpr std::size_t kEndReasonCount = static_cast<std::size_t>(EndReason::count);
+
+constexpr std::string_view end_reason_name(EndReason reason) {
+  switch (reason) {
+#define MLD_END_NAME(name, text) \
+  case EndReason::name:          \
+    return text;
+    MLD_END_REASONS(MLD_END_NAME)
+#undef MLD_END_NAME
+    case EndReason::count:
+      break;
+  }
+  return "unknown";
+}
+
+struct FlowRecord {
+  std::uint64_t flow_id = 0;  // 51-bit, deterministic from key and start
+  decode::IpVersion ip_version = decode::IpVersion::v4;
+  std::uint8_t protocol = 0;
+  decode::IpAddress src_ip, dst_ip;
+  std::uint16_t src_port = 0, dst_port = 0;
+  std::int16_t icmp_type = -1, icmp_code = -1;  // of the flow's first packet
+  decode::VlanStack vlans;
+  decode::TunnelInfo tunnel;
+  std::uint16_t input_index = 0;  // capture file of the first packet
+  std::uint8_t worker = 0;
+
+  Micros start = 0, end = 0;
+  std::uint64_t packets_toserver = 0, packets_toclient = 0;
+  std::uint64_t bytes_toserver = 0, bytes_toclient = 0;  // original frame lengths
+
+  FlowState state = FlowState::new_;
+  EndReason reason = EndReason::end_of_input;
+  ConnState conn_state = ConnState::OTH;
+  std::uint8_t history_length = 0;
+  char history[ConnTracker::kMaxHistory] = {};
+
+  std::string_view history_view() const { return {history, history_length}; }
+};
+
+// Where a FlowTracker delivers ended flows. Called on the tracker's thread.
+class FlowRecordSink {
+ public:
+  virtual ~FlowRecordSink() = default;
+  virtual void on_flow_end(const FlowRecord& record) = 0;
+};
+
+}  // namespace mld::flow

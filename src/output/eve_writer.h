@@ -1,0 +1,32 @@
+#pragma once
+// Formats events as EVE-style JSON lines (Suricata's shape, so Filebeat,
+// Splunk, Elastic and jq users read them unchanged). docs/events.md lists
+// every field.
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "flow/flow_record.h"
+#include "output/text_buffer.h"
+#include "pipeline/run_stats.h"
+
+namespace mld::output {
+
+class EveWriter {
+ public:
+  // `input_names`: capture file per input index, for `pcap_filename`; empty
+  // in live mode.
+  explicit EveWriter(std::vector<std::string> input_names = {});
+
+  // Appends one line (with its '\n') to `out`.
+  void append_flow(const flow::FlowRecord& record, TextBuffer& out) const;
+  void append_stats(const pipeline::RunStats& stats, Micros timestamp, TextBuffer& out) const;
+
+ private:
+  std::vector<std::string> input_names_;
+};
+
+// IANA protocol keyword as Suricata prints it ("TCP", "IPv6-ICMP"), or the number.
+std::string protocol_name(std::uint8_t protocol);
+
+}  // namespace mld::output

@@ -1,0 +1,271 @@
+#include "pipeline/file_pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "capture/pcap_file_reader.h"
+#include "pipeline/batch_channel.h"
+#include "pipeline/record_batcher.h"
+#include "pipeline/shutdown.h"
+#include "pipeline/sink.h"
+
+namespace mld::pipeline {
+namespace {
+
+using capture::RawPacket;
+using decode::PacketView;
+
+// The reader keeps every worker's clock within this much packet time of its
+// own, so idle workers still expire their flows while a capture runs.
+constexpr Micros kMaxWorkerClockLag = seconds(1);
+constexpr std::uint32_t kStaleCheckInterval = 4096;  // packets
+
+std::uint32_t share(std::uint32_t total, unsigned workers) {
+  return std::max<std::uint32_t>(1, (total + workers - 1) / workers);
+}
+
+// Everything one worker thread owns. A flow lives in exactly one of these.
+struct WorkerState {
+  WorkerState(const flow::FlowTrackerOptions& flow_options, std::uint32_t depth,
+              Doorbell& reader_bell, Doorbell& sink_bell)
+      : packets(depth, reader_bell, bell),
+        records(depth, bell, sink_bell),
+        batcher(records, bell, Backpressure::wait),
+        tracker(flow_options, batcher) {}
+
+  void run();
+
+  Doorbell bell;
+  BatchChannel<PacketBatch> packets;  // from the reader
+  BatchChannel<RecordBatch> records;  // to the sink
+  RecordBatcher batcher;
+  flow::FlowTracker tracker;
+};
+
+void WorkerState::run() {
+  for (;;) {
+    const auto seen = bell.snapshot();
+    const bool closed = packets.closed();
+    if (PacketBatch* batch = packets.try_receive()) {
+      if (batch->new_timeline) tracker.end_all(flow::EndReason::end_of_input);
+      for (std::uint32_t i = 0; i < batch->count; ++i) tracker.process(batch->packets[i]);
+      tracker.advance_clock(batch->clock);
+      packets.release(batch);
+      continue;
+    }
+    if (closed) break;
+    bell.sleep(seen);
+  }
+  tracker.end_all(flow::EndReason::end_of_input);
+  batcher.close();
+}
+
+class Reader {
+ public:
+  Reader(const PipelineOptions& options, std::vector<std::unique_ptr<WorkerState>>& workers,
+         Doorbell& bell, const std::atomic<bool>& stop)
+      : options_(options),
+        decoder_(options.decoder),
+        workers_(workers),
+        bell_(bell),
+        stop_(stop),
+        current_(workers.size(), nullptr),
+        last_sent_(workers.size(), 0) {}
+
+  void run(const std::vector<std::string>& inputs);
+  bool stopping() const {
+    return stop_.load(std::memory_order_relaxed) || shutdown_requested();
+  }
+
+  const decode::DecodeCounters& decode_counters() const { return decode_; }
+  const CaptureStats& capture_stats() const { return capture_; }
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  void read(capture::PcapFileReader& input, bool first_input);
+  void handle(RawPacket& frame);
+  unsigned owner_of(const PacketView& view) const;
+  PacketBatch& batch_for(unsigned worker);
+  PacketBatch* take_empty_batch(unsigned worker);
+  void send(unsigned worker);
+  void send_stale_batches();
+  void restart_timeline(Micros first_timestamp);
+
+  const PipelineOptions& options_;
+  decode::Decoder decoder_;
+  std::vector<std::unique_ptr<WorkerState>>& workers_;
+  Doorbell& bell_;
+  const std::atomic<bool>& stop_;
+  std::vector<PacketBatch*> current_;
+  std::vector<Micros> last_sent_;
+  Micros clock_ = 0;
+  std::uint32_t until_stale_check_ = kStaleCheckInterval;
+  decode::DecodeCounters decode_;
+  CaptureStats capture_;
+  std::vector<std::string> errors_;
+};
+
+void Reader::run(const std::vector<std::string>& inputs) {
+  bool first_input = true;
+  for (std::size_t i = 0; i < inputs.size() && !stopping(); ++i) {
+    ++capture_.inputs;
+    try {
+      capture::PcapFileReader input(inputs[i], static_cast<std::uint16_t>(i));
+      read(input, first_input);
+      first_input = false;
+    } catch (const capture::CaptureError& error) {
+      ++capture_.input_errors;
+      errors_.push_back(error.what());
+    }
+  }
+  for (unsigned w = 0; w < workers_.size(); ++w) {
+    if (current_[w] != nullptr) send(w);
+    workers_[w]->packets.close();
+  }
+}
+
+void Reader::read(capture::PcapFileReader& input, bool first_input) {
+  RawPacket frame;
+  bool first_frame = true;
+  while (!stopping() && input.next(frame)) {
+    if (first_frame && !first_input && frame.timestamp < clock_) {
+      restart_timeline(frame.timestamp);
+    }
+    first_frame = false;
+    handle(frame);
+  }
+}
+
+void Reader::handle(RawPacket& frame) {
+  decode_.packets_read.add();
+  decode_.bytes_read.add(frame.wire_length);
+  // spec 1.5: every frame moves the clock, even one the decoder rejects.
+  if (frame.timestamp < clock_) {
+    frame.timestamp = clock_;
+    ++capture_.timestamps_clamped;
+  }
+  clock_ = frame.timestamp;
+
+  PacketView view;
+  const decode::DropReason drop = decoder_.decode(frame, view);
+  if (drop != decode::DropReason::none) {
+    decode_.count_drop(drop);
+    return;
+  }
+  decode_.count_decoded(view);
+  view.payload = nullptr;  // the frame bytes do not travel (see PacketBatch)
+
+  const unsigned worker = owner_of(view);
+  PacketBatch& batch = batch_for(worker);
+  batch.packets[batch.count++] = view;
+  if (batch.count == PacketBatch::kCapacity) send(worker);
+  if (--until_stale_check_ == 0) send_stale_batches();
+}
+
+// High hash bits pick the worker; each table uses the low bits.
+unsigned Reader::owner_of(const PacketView& view) const {
+  const auto workers = static_cast<std::uint64_t>(workers_.size());
+  if (workers == 1) return 0;
+  bool from_lower = false;
+  const flow::FlowKey key = flow::FlowKey::of(view, options_.flow.key, from_lower);
+  return static_cast<unsigned>(((key.hash(options_.flow.hash_seed) >> 32) * workers) >> 32);
+}
+
+PacketBatch& Reader::batch_for(unsigned worker) {
+  while (current_[worker] == nullptr) {
+    const auto seen = bell_.snapshot();
+    current_[worker] = take_empty_batch(worker);
+    if (current_[worker] == nullptr) bell_.sleep(seen);
+  }
+  return *current_[worker];
+}
+
+PacketBatch* Reader::take_empty_batch(unsigned worker) {
+  PacketBatch* batch = workers_[worker]->packets.try_acquire();
+  if (batch != nullptr) {
+    batch->count = 0;
+    batch->new_timeline = false;
+  }
+  return batch;
+}
+
+void Reader::send(unsigned worker) {
+  PacketBatch* batch = current_[worker];
+  batch->clock = clock_;
+  workers_[worker]->packets.send(batch);
+  current_[worker] = nullptr;
+  last_sent_[worker] = clock_;
+}
+
+// A batch (even an empty one) tells an idle worker how late it is.
+void Reader::send_stale_batches() {
+  until_stale_check_ = kStaleCheckInterval;
+  for (unsigned w = 0; w < workers_.size(); ++w) {
+    if (clock_ - last_sent_[w] <= kMaxWorkerClockLag) continue;
+    if (current_[w] == nullptr) current_[w] = take_empty_batch(w);
+    if (current_[w] == nullptr) continue;  // busy worker: a full batch is on its way
+    send(w);
+  }
+}
+
+// Captures of different times given together: flows cannot span them, so the
+// ones still open end here and the clock starts again from the new input.
+void Reader::restart_timeline(Micros first_timestamp) {
+  ++capture_.timeline_restarts;
+  for (unsigned w = 0; w < workers_.size(); ++w) {
+    if (current_[w] != nullptr) send(w);  // packets of the old timeline first
+  }
+  clock_ = first_timestamp;
+  for (unsigned w = 0; w < workers_.size(); ++w) {
+    batch_for(w).new_timeline = true;
+  }
+}
+
+}  // namespace
+
+RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<std::string>& inputs,
+                            RecordConsumer& consumer) {
+  const unsigned n = std::max(1u, options.workers);
+  Doorbell reader_bell;
+  Doorbell sink_bell;
+  std::vector<std::unique_ptr<WorkerState>> workers;
+  std::vector<BatchChannel<RecordBatch>*> record_channels;
+  for (unsigned w = 0; w < n; ++w) {
+    flow::FlowTrackerOptions flow_options = options.flow;
+    flow_options.max_flows = share(options.flow.max_flows, n);
+    flow_options.max_tombstones = share(options.flow.max_tombstones, n);
+    flow_options.worker = static_cast<std::uint8_t>(w);
+    workers.push_back(std::make_unique<WorkerState>(flow_options, options.channel_depth,
+                                                    reader_bell, sink_bell));
+    record_channels.push_back(&workers.back()->records);
+  }
+
+  std::atomic<bool> stop{false};
+  Sink sink(record_channels, sink_bell, consumer, stop);
+  std::thread sink_thread([&] { sink.run(); });
+  std::vector<std::thread> worker_threads;
+  for (auto& worker : workers) worker_threads.emplace_back([&w = *worker] { w.run(); });
+
+  Reader reader(options, workers, reader_bell, stop);
+  reader.run(inputs);
+  for (std::thread& t : worker_threads) t.join();
+  sink_thread.join();
+
+  RunResult result;
+  result.stats.capture = reader.capture_stats();
+  result.stats.decode.add(reader.decode_counters());
+  for (const auto& worker : workers) {
+    const flow::FlowCounters& c = worker->tracker.counters();
+    result.stats.flow.add(c);
+    result.stats.workers.push_back(
+        {c.packets.get(), c.flows_created.get(), worker->batcher.dropped().get()});
+  }
+  result.stats.output = {sink.records_delivered(), sink.records_failed()};
+  result.input_errors = reader.errors();
+  result.output_error = sink.error();
+  return result;
+}
+
+}  // namespace mld::pipeline

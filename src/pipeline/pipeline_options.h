@@ -1,0 +1,18 @@
+#pragma once
+#include <cstdint>
+
+#include "decode/decoder.h"
+#include "flow/flow_tracker.h"
+
+namespace mld::pipeline {
+
+struct PipelineOptions {
+  unsigned workers = 1;
+  decode::DecoderOptions decoder;
+  // max_flows and max_tombstones are totals for the sensor; each worker gets
+  // an equal share. hash_seed is shared (dispatch and tables).
+  flow::FlowTrackerOptions flow;
+  std::uint32_t channel_depth = 8;  // batches in flight per worker and direction
+};
+
+}  // namespace mld::pipeline

@@ -1,0 +1,42 @@
+#include "pipeline/record_batcher.h"
+
+namespace mld::pipeline {
+
+void RecordBatcher::on_flow_end(const flow::FlowRecord& record) {
+  if (!have_batch()) {
+    dropped_.add();
+    return;
+  }
+  current_->records[current_->count++] = record;
+  if (current_->count == RecordBatch::kCapacity) flush();
+}
+
+void RecordBatcher::flush() {
+  if (current_ == nullptr || current_->count == 0) return;
+  channel_.send(current_);
+  current_ = nullptr;
+}
+
+void RecordBatcher::close() {
+  // A batch we hold goes downstream even when empty: only the consumer may
+  // return batches to the pool.
+  if (current_ != nullptr) channel_.send(current_);
+  current_ = nullptr;
+  channel_.close();
+}
+
+bool RecordBatcher::have_batch() {
+  while (current_ == nullptr) {
+    const auto seen = own_bell_.snapshot();
+    current_ = channel_.try_acquire();
+    if (current_ != nullptr) {
+      current_->count = 0;
+      break;
+    }
+    if (policy_ == Backpressure::drop) return false;
+    own_bell_.sleep(seen);
+  }
+  return true;
+}
+
+}  // namespace mld::pipeline

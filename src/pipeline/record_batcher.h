@@ -1,0 +1,38 @@
+#pragma once
+// A worker's FlowRecordSink: collects ended flows into record batches for the
+// sink thread.
+#include "common/counter.h"
+#include "flow/flow_record.h"
+#include "pipeline/batch_channel.h"
+#include "pipeline/batches.h"
+
+namespace mld::pipeline {
+
+// What a producer does when every batch is in use downstream.
+enum class Backpressure {
+  wait,  // files: never lose anything, slow the reader down instead
+  drop,  // live: the wire does not wait; drop and count
+};
+
+class RecordBatcher final : public flow::FlowRecordSink {
+ public:
+  RecordBatcher(BatchChannel<RecordBatch>& channel, Doorbell& own_bell, Backpressure policy)
+      : channel_(channel), own_bell_(own_bell), policy_(policy) {}
+
+  void on_flow_end(const flow::FlowRecord& record) override;
+  void flush();  // sends the partial batch, if any
+  void close();  // flush, then close the channel
+
+  const Counter& dropped() const { return dropped_; }
+
+ private:
+  bool have_batch();
+
+  BatchChannel<RecordBatch>& channel_;
+  Doorbell& own_bell_;
+  Backpressure policy_;
+  RecordBatch* current_ = nullptr;
+  Counter dropped_;
+};
+
+}  // namespace mld::pipeline

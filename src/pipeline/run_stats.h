@@ -1,0 +1,75 @@
+#pragma once
+// A plain-number snapshot of every counter of a run, summed over threads
+// when read (never on the packet path).
+#include <cstdint>
+#include <vector>
+
+#include "decode/decode_counters.h"
+#include "flow/flow_counters.h"
+
+namespace mld::pipeline {
+
+struct CaptureStats {
+  std::uint64_t inputs = 0;
+  std::uint64_t input_errors = 0;
+  std::uint64_t timestamps_clamped = 0;  // frame older than the input's clock (spec 1.5)
+  std::uint64_t timeline_restarts = 0;   // an input that starts before the previous one ended
+  std::uint64_t kernel_packets = 0;      // live: frames the kernel saw
+  std::uint64_t kernel_drops = 0;        // live: frames the kernel dropped (ring full)
+};
+
+struct DecodeStats {
+  std::uint64_t packets_read = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t packets_decoded = 0;
+  std::uint64_t tunnelled = 0;
+  std::uint64_t drops[decode::kDropReasonSlots] = {};
+  std::uint64_t notes[decode::kDecodeNoteCount] = {};
+
+  void add(const decode::DecodeCounters& counters);
+  std::uint64_t dropped() const;
+};
+
+struct FlowStats {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t created = 0;
+  std::uint64_t continuations = 0;
+  std::uint64_t ended[flow::kEndReasonCount] = {};
+  std::uint64_t tombstones_expired = 0;
+  std::uint64_t tombstones_evicted = 0;
+  std::uint64_t timestamps_clamped = 0;
+  std::uint64_t active = 0;
+
+  void add(const flow::FlowCounters& counters);
+};
+
+struct WorkerStats {
+  std::uint64_t packets = 0;
+  std::uint64_t flows_created = 0;
+  std::uint64_t records_dropped = 0;  // live: sink queue full
+  std::uint64_t packets_forwarded = 0;  // live: decoded here, sent to the flow's owner
+  std::uint64_t forward_drops = 0;      // live: owner's forward queue full
+};
+
+// Live: packets a worker received but did not own (see live_pipeline.h).
+struct DispatchStats {
+  std::uint64_t packets_forwarded = 0;
+  std::uint64_t forward_drops = 0;
+};
+
+struct OutputStats {
+  std::uint64_t records_delivered = 0;  // handed to the serializer
+  std::uint64_t records_failed = 0;     // never serialized: the output had failed
+};
+
+struct RunStats {
+  CaptureStats capture;
+  DecodeStats decode;
+  FlowStats flow;
+  std::vector<WorkerStats> workers;
+  DispatchStats dispatch;
+  OutputStats output;
+};
+
+}  // namespace mld::pipeline
