@@ -120,8 +120,12 @@ void Reader::run(const std::vector<std::string>& inputs) {
       errors_.push_back(error.what());
     }
   }
+  // Every worker learns the final clock (an empty batch if need be), so the
+  // flows whose timeout passed before the input ended end as `timeout`
+  // whichever worker owns them, however busy it was.
   for (unsigned w = 0; w < workers_.size(); ++w) {
-    if (current_[w] != nullptr) send(w);
+    batch_for(w);
+    send(w);
     workers_[w]->packets.close();
   }
 }
