@@ -31,15 +31,28 @@ std::vector<SettingSpec> make_schema() {
        "flows held at once (all workers); when full the least recently active is evicted", 1,
        UINT32_MAX},
       {"flow.vlan-in-key", T::boolean, "true", "VLAN ids are part of the flow key"},
-      {"flow.cic.timeout", T::seconds, "120", "cic: a flow ends this long after its first packet"},
-      {"flow.nfstream.idle-timeout", T::seconds, "120", "nfstream: idle timeout"},
-      {"flow.nfstream.active-timeout", T::seconds, "1800", "nfstream: active timeout"},
+      {"flow.cic.timeout", T::seconds, "120",
+       "cic: a flow ends this long after its first packet (at most 4294 s)", 0, 4294},
+      {"flow.cic.activity-timeout", T::seconds, "5",
+       "the gap that separates active periods (Active/Idle statistics)", 0, 4294},
+      {"flow.nfstream.idle-timeout", T::seconds, "120", "nfstream: idle timeout (at most 4294 s)",
+       0, 4294},
+      {"flow.nfstream.active-timeout", T::seconds, "1800",
+       "nfstream: active timeout (at most 4294 s)", 0, 4294},
+      {"flow.features", T::choice, "dataset",
+       "CIC statistics on every flow: dataset (the released CIC-IDS2017 values, quirks "
+       "included), fixed (the quirky columns as intended) or none",
+       0, UINT64_MAX, {"dataset", "fixed", "none"}},
       {"flow.tcp-continuation-memory", T::seconds, "0",
        "cic: how long a timed-out TCP flow is remembered for its continuation; 0 = until "
        "evicted by flow.max-tombstones (files) or 3600 (live)"},
       {"flow.max-tombstones", T::count, "1048576",
        "cic: timed-out TCP flows remembered for continuation (all workers)", 1, UINT32_MAX},
-      {"output.file", T::text, "-", "EVE JSON lines output file; - is standard output"},
+      {"output.file", T::text, "-", "output file; - is standard output"},
+      {"output.format", T::choice, "eve",
+       "eve (JSON lines) or cic-csv (the CIC-IDS2017 CSV columns; the stats record then goes "
+       "to standard error)",
+       0, UINT64_MAX, {"eve", "cic-csv"}},
       {"capture.snaplen", T::count, "65535", "live: bytes captured per frame", 64, 262144},
       {"capture.ring-mb", T::count, "64", "live: kernel ring size per worker, MiB", 1, 4096},
       {"capture.tick-ms", T::count, "100",
@@ -116,7 +129,11 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
     }
     case SettingType::seconds: {
       std::int64_t us = 0;
-      return parse_seconds(value, us) ? "" : "expected a number of seconds >= 0";
+      if (!parse_seconds(value, us)) return "expected a number of seconds >= 0";
+      if (spec.max != UINT64_MAX && us > seconds(static_cast<std::int64_t>(spec.max))) {
+        return "must be at most " + std::to_string(spec.max) + " seconds";
+      }
+      return "";
     }
     case SettingType::choice:
       if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) {

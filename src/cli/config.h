@@ -24,7 +24,7 @@ struct SettingSpec {
   std::string default_value;
   std::string help;
   std::uint64_t min = 0;                 // count
-  std::uint64_t max = UINT64_MAX;        // count
+  std::uint64_t max = UINT64_MAX;        // count; seconds: the most seconds allowed
   std::vector<std::string> choices = {}; // choice
 };
 

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mldefender 0.1.0");
 
   RunArguments run;
-  std::string workers, profile, output;
+  std::string workers, profile, output, features, format;
   CLI::App* run_app = app.add_subcommand("run", "read captures or an interface, write EVE JSON");
   run_app->add_option("-r,--read", run.read, "capture file or directory (repeatable)");
   run_app->add_option("-i,--interface", run.interface, "live capture interface");
@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
       ->check([](const std::string& v) { return v.empty() ? "empty output name" : ""; });
   run_app->add_option("-w,--workers", workers, "flow worker threads (pipeline.workers)");
   run_app->add_option("--flow-profile", profile, "cic or nfstream (flow.profile)");
+  run_app->add_option("--features", features, "dataset, fixed or none (flow.features)");
+  run_app->add_option("--format", format, "eve or cic-csv (output.format)");
   run_app->add_option("-c,--config", run.config_file, "YAML configuration file");
   run_app->add_option("--set", run.sets, "override a setting: key=value (repeatable)");
 
@@ -41,5 +43,7 @@ int main(int argc, char** argv) {
   if (!workers.empty()) run.sets.push_back("pipeline.workers=" + workers);
   if (!profile.empty()) run.sets.push_back("flow.profile=" + profile);
   if (!output.empty()) run.sets.push_back("output.file=" + output);
+  if (!features.empty()) run.sets.push_back("flow.features=" + features);
+  if (!format.empty()) run.sets.push_back("output.format=" + format);
   return run_command(run);
 }

@@ -3,13 +3,13 @@
 #include <fmt/core.h>
 
 #include <chrono>
-#include <memory>
 #include <csignal>
+#include <memory>
 #include <random>
 #include <sstream>
 
 #include "capture/pcap_file_reader.h"
-#include "output/eve_sink.h"
+#include "cli/run_output.h"
 #include "pipeline/file_pipeline.h"
 #include "pipeline/live_pipeline.h"
 #include "pipeline/shutdown.h"
@@ -51,9 +51,9 @@ void install_signal_handlers() {
 
 void report(const std::string& line) { fmt::print(stderr, "mldefender: {}\n", line); }
 
-std::unique_ptr<output::LineFile> open_output(const Config& config) {
+std::unique_ptr<RunOutput> open_output(const Config& config, std::vector<std::string> inputs) {
   try {
-    return std::make_unique<output::LineFile>(config.text("output.file"));
+    return std::make_unique<RunOutput>(config, std::move(inputs));
   } catch (const std::exception& e) {
     report(std::string("error: ") + e.what());
     return nullptr;
@@ -62,17 +62,14 @@ std::unique_ptr<output::LineFile> open_output(const Config& config) {
 
 // What every run ends with: its errors, the stats record, a summary line and
 // the exit status.
-int finish_run(const pipeline::RunResult& result, output::EveWriter& writer,
-               output::LineFile& file, const std::string& summary) {
+int finish_run(const pipeline::RunResult& result, RunOutput& output, const std::string& summary) {
   for (const std::string& error : result.input_errors) report("error: " + error);
   if (!result.output_error.empty()) {
     report("error: " + result.output_error);
     return kExitOutputError;
   }
   try {
-    writer.append_stats(result.stats, wall_clock_now(), file.buffer());
-    file.line_added();
-    file.flush();
+    output.write_stats(result.stats, wall_clock_now());
   } catch (const std::exception& e) {
     report(std::string("error: ") + e.what());
     return kExitOutputError;
@@ -87,15 +84,13 @@ int run_files(const Config& config, const std::vector<std::string>& arguments) {
     throw ConfigError("too many capture files (" + std::to_string(inputs.size()) + ", at most " +
                       std::to_string(UINT16_MAX) + ")");
   }
-  const std::unique_ptr<output::LineFile> file = open_output(config);
-  if (file == nullptr) return kExitOutputError;
-  output::EveWriter writer(inputs);
-  output::EveSink sink(*file, writer);
+  const std::unique_ptr<RunOutput> output = open_output(config, inputs);
+  if (output == nullptr) return kExitOutputError;
 
-  const pipeline::RunResult result =
-      pipeline::run_file_pipeline(make_pipeline_options(config, /*live=*/false), inputs, sink);
+  const pipeline::RunResult result = pipeline::run_file_pipeline(
+      make_pipeline_options(config, /*live=*/false), inputs, output->consumer());
   const auto& s = result.stats;
-  return finish_run(result, writer, *file,
+  return finish_run(result, *output,
                     fmt::format("{} input(s), {} packets, {} flows, {} packets without a flow",
                                 s.capture.inputs, s.decode.packets_read, s.flow.created,
                                 s.decode.dropped()));
@@ -109,20 +104,19 @@ int run_live(const Config& config, const std::string& interface) {
   live.snaplen = static_cast<std::uint32_t>(config.count("capture.snaplen"));
   live.ring_bytes = static_cast<std::size_t>(config.count("capture.ring-mb")) << 20;
   live.tick_ms = static_cast<std::uint32_t>(config.count("capture.tick-ms"));
-  const std::unique_ptr<output::LineFile> file = open_output(config);
-  if (file == nullptr) return kExitOutputError;
-  output::EveWriter writer;
-  output::EveSink sink(*file, writer);
+  const std::unique_ptr<RunOutput> output = open_output(config, {});
+  if (output == nullptr) return kExitOutputError;
   const pipeline::PipelineOptions options = make_pipeline_options(config, /*live=*/true);
   live.on_capturing = [&] {
     report(fmt::format("capturing on -i {} with {} worker(s); SIGINT or SIGTERM stops", interface,
                        options.workers));
   };
 
-  const pipeline::RunResult result = pipeline::run_live_pipeline(options, live, sink);
+  const pipeline::RunResult result =
+      pipeline::run_live_pipeline(options, live, output->consumer());
   const auto& s = result.stats;
   return finish_run(
-      result, writer, *file,
+      result, *output,
       fmt::format("-i {}: {} packets ({} dropped by the kernel), {} flows, {} packets without a "
                   "flow, {} forwarded between workers",
                   interface, s.decode.packets_read, s.capture.kernel_drops, s.flow.created,
@@ -149,6 +143,8 @@ pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live)
   } else {
     flow.rules = flow::LifecycleRules::cic(config.micros("flow.cic.timeout"));
   }
+  flow.features = feature_profile(config).has_value();
+  flow.activity_timeout = config.micros("flow.cic.activity-timeout");
   flow.tombstone_lifetime = config.micros("flow.tcp-continuation-memory");
   if (live && flow.tombstone_lifetime == 0) flow.tombstone_lifetime = seconds(3600);
   return options;
@@ -161,6 +157,9 @@ int run_command(const RunArguments& arguments) {
     for (const std::string& assignment : arguments.sets) config.set(assignment, "--set");
     if (arguments.read.empty() == arguments.interface.empty()) {
       throw ConfigError("give either -r FILE (capture files) or -i IFACE (live capture)");
+    }
+    if (config.text("output.format") == "cic-csv" && !feature_profile(config)) {
+      throw ConfigError("output.format cic-csv needs the statistics: flow.features is none");
     }
   } catch (const ConfigError& e) {
     report(std::string("error: ") + e.what());

@@ -132,11 +132,12 @@ void ConnTracker::record_once(Direction side, Seen bit, char letter) {
 }
 
 // Zeek repeats some letters on the 1st, 10th, 100th, ... occurrence.
-void ConnTracker::record_scaled(Direction side, std::uint32_t& count, char letter) {
+void ConnTracker::record_scaled(Direction side, std::uint16_t& count, char letter) {
+  if (count == UINT16_MAX) return;
   ++count;
-  std::uint32_t threshold = 1;
-  while (threshold < count && threshold <= UINT32_MAX / 10) threshold *= 10;
-  if (threshold == count) append(side, letter);
+  for (std::uint32_t threshold = 1; threshold <= count; threshold *= 10) {
+    if (threshold == count) append(side, letter);
+  }
 }
 
 void ConnTracker::append(Direction side, char letter) {

@@ -50,7 +50,7 @@ class ConnTracker {
   void update_tcp_state(Direction side, std::uint8_t flags, std::uint32_t payload);
   void record_tcp_letters(Direction side, const decode::PacketView& packet);
   void record_once(Direction side, Seen bit, char letter);
-  void record_scaled(Direction side, std::uint32_t& count, char letter);
+  void record_scaled(Direction side, std::uint16_t& count, char letter);
   void append(Direction side, char letter);
   bool inactive(Direction side) const;
   bool rejected_before_handshake() const;
@@ -60,8 +60,9 @@ class ConnTracker {
   bool has_payload_[2] = {false, false};
   bool seq_known_[2] = {false, false};
   std::uint32_t highest_seq_end_[2] = {0, 0};  // for retransmission ('T')
-  std::uint32_t retransmissions_[2] = {0, 0};
-  std::uint32_t zero_windows_[2] = {0, 0};
+  // Only for the 1st, 10th, 100th, ... occurrence; they stop at 65,535.
+  std::uint16_t retransmissions_[2] = {0, 0};
+  std::uint16_t zero_windows_[2] = {0, 0};
   std::uint8_t history_length_ = 0;
   char history_[kMaxHistory] = {};
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The live state of one flow, owned by exactly one worker thread for its whole
-// life. Kept compact: it is the per-flow memory cost of the sensor.
+// life. Kept compact: it is the per-flow memory cost of the sensor. (The CIC
+// statistics, when on, live beside it: FlowTracker keeps them per slot.)
 #include <cstdint>
 
 #include "common/time.h"
@@ -15,14 +16,16 @@ namespace mld::flow {
 enum class CicTcpState : std::uint8_t { open, first_fin, second_fin, ready };
 
 struct Flow {
+  Micros last() const { return start + elapsed; }
+
   FlowKey key;
   std::uint32_t hash_next;  // owned by SlotTable
   SlotLinks by_activity;    // least recently active first (idle timeout, eviction)
   SlotLinks by_start;       // oldest first (active timeout)
 
   Micros start;
-  Micros last;
   Micros chain_start;  // first packet of the first flow of a TCP continuation chain
+  std::uint32_t elapsed;  // last packet - start (a flow never outlives kMaxFlowSpan)
   std::uint64_t packets[2];
   std::uint64_t bytes[2];
   ConnTracker conn;

@@ -6,6 +6,7 @@
 
 #include "common/time.h"
 #include "decode/packet_view.h"
+#include "flow/cic_features.h"
 #include "flow/conn_tracker.h"
 
 namespace mld::flow {
@@ -38,6 +39,20 @@ constexpr std::string_view end_reason_name(EndReason reason) {
   return "unknown";
 }
 
+// The spec's own names for end reasons (3.2, 3.7), written next to the
+// features: "evicted" flags a flow emitted before its time (memory pressure).
+constexpr std::string_view cic_end_reason_name(EndReason reason) {
+  switch (reason) {
+    case EndReason::timeout: return "timeout";
+    case EndReason::tcp_close: return "tcp_new_syn";
+    case EndReason::icmp_change: return "icmp_change";
+    case EndReason::eviction: return "evicted";
+    case EndReason::end_of_input: return "end_of_input";
+    case EndReason::count: break;
+  }
+  return "unknown";
+}
+
 struct FlowRecord {
   std::uint64_t flow_id = 0;  // 51-bit, deterministic from key and start
   decode::IpVersion ip_version = decode::IpVersion::v4;
@@ -60,7 +75,17 @@ struct FlowRecord {
   std::uint8_t history_length = 0;
   char history[ConnTracker::kMaxHistory] = {};
 
+  // The CIC statistics travel as their accumulator: the sink computes the
+  // 81 values while serializing, off the workers' packet path.
+  bool has_features = false;
+  Micros chain_start = 0;
+  CicAccumulator features;
+
   std::string_view history_view() const { return {history, history_length}; }
+  CicContext cic_context() const {
+    return {start, static_cast<std::uint32_t>(end - start), chain_start,
+            {packets_toserver, packets_toclient}, protocol, icmp_type, icmp_code};
+  }
 };
 
 // Where a FlowTracker delivers ended flows. Called on the tracker's thread.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace mld::flow {
 
@@ -34,6 +35,7 @@ FlowTracker::FlowTracker(const FlowTrackerOptions& options, FlowRecordSink& sink
       flows_(std::max<std::uint32_t>(options.max_flows, 1)),
       by_activity_(flows_),
       by_start_(flows_),
+      features_(options.features ? sizeof(CicAccumulator) * flows_.capacity() : 0),
       tombstones_(options.rules.cic_rules ? std::max<std::uint32_t>(options.max_tombstones, 1)
                                           : 1),
       tombstones_by_age_(tombstones_) {}
@@ -108,7 +110,8 @@ void FlowTracker::start_flow(const FlowKey& key, std::uint64_t hash, bool from_l
 
   const std::uint32_t slot = flows_.insert(key, hash);
   Flow& flow = flows_[slot];
-  flow.start = flow.last = clock_;
+  flow.start = clock_;
+  flow.elapsed = 0;
   flow.chain_start = chain_start;
   flow.forward_is_lower = forward_is_lower;
   flow.cic_state = CicTcpState::open;
@@ -127,6 +130,7 @@ void FlowTracker::start_flow(const FlowKey& key, std::uint64_t hash, bool from_l
   flow.packets[index(side)] = 1;
   flow.bytes[index(side)] = packet.wire_length;
   flow.conn.on_packet(side, packet);
+  if (options_.features) (new (&features_of(slot)) CicAccumulator{})->start(packet, side);
   // The first packet never changes the CIC state or FIN counts (spec 3.2).
 }
 
@@ -134,7 +138,14 @@ void FlowTracker::add_packet(std::uint32_t slot, Direction side, const PacketVie
   Flow& flow = flows_[slot];
   flow.packets[index(side)] += 1;
   flow.bytes[index(side)] += packet.wire_length;
-  flow.last = clock_;
+  // Timeouts end every flow within kMaxFlowSpan (configuration enforces it).
+  const auto elapsed = static_cast<std::uint32_t>(
+      std::min<Micros>(clock_ - flow.start, kMaxFlowSpan));
+  if (options_.features) {
+    features_of(slot).add(packet, side, elapsed, flow.elapsed,
+                          static_cast<std::uint32_t>(options_.activity_timeout));
+  }
+  flow.elapsed = elapsed;
   flow.conn.on_packet(side, packet);
   if (options_.rules.cic_rules) update_cic_state(flow, side, packet.tcp_flags);
   by_activity_.move_to_back(slot);
@@ -176,7 +187,7 @@ bool FlowTracker::cic_ends_before(const Flow& flow, const PacketView& packet,
 
 void FlowTracker::end_flow(std::uint32_t slot, EndReason reason) {
   const Flow& flow = flows_[slot];
-  sink_.on_flow_end(make_record(flow, reason));
+  sink_.on_flow_end(make_record(slot, reason));
   counters_.ended[static_cast<std::size_t>(reason)].add();
 
   const std::uint64_t hash = flow.key.hash(options_.hash_seed);
@@ -240,10 +251,11 @@ bool FlowTracker::past_active_timeout(const Flow& flow) const {
 
 bool FlowTracker::past_idle_timeout(const Flow& flow) const {
   const Micros unit = options_.rules.clock_unit;
-  return clock_ / unit - flow.last / unit > options_.rules.idle_limit;
+  return clock_ / unit - flow.last() / unit > options_.rules.idle_limit;
 }
 
-FlowRecord FlowTracker::make_record(const Flow& flow, EndReason reason) const {
+FlowRecord FlowTracker::make_record(std::uint32_t slot, EndReason reason) {
+  const Flow& flow = flows_[slot];
   FlowRecord r;
   const FlowKey& key = flow.key;
   r.flow_id = flow_id_of(key, flow.start);
@@ -264,7 +276,7 @@ FlowRecord FlowTracker::make_record(const Flow& flow, EndReason reason) const {
   r.input_index = flow.input_index;
   r.worker = options_.worker;
   r.start = flow.start;
-  r.end = flow.last;
+  r.end = flow.last();
   r.packets_toserver = flow.packets[0];
   r.packets_toclient = flow.packets[1];
   r.bytes_toserver = flow.bytes[0];
@@ -275,6 +287,11 @@ FlowRecord FlowTracker::make_record(const Flow& flow, EndReason reason) const {
   const std::string_view history = flow.conn.history();
   r.history_length = static_cast<std::uint8_t>(history.size());
   std::copy(history.begin(), history.end(), r.history);
+  r.has_features = options_.features;
+  if (r.has_features) {
+    r.features = features_of(slot);
+    r.chain_start = flow.chain_start;
+  }
   return r;
 }
 

@@ -4,7 +4,9 @@
 // to the worker that created it for its whole life (DESIGN.md).
 #include <cstdint>
 
+#include "common/lazy_buffer.h"
 #include "decode/packet_view.h"
+#include "flow/cic_features.h"
 #include "flow/flow.h"
 #include "flow/flow_counters.h"
 #include "flow/flow_key.h"
@@ -20,6 +22,8 @@ struct FlowTrackerOptions {
   Micros tombstone_lifetime = 0;  // 0: kept until evicted by max_tombstones
   LifecycleRules rules = LifecycleRules::cic(seconds(120));
   KeyOptions key;
+  bool features = true;                 // the CIC statistics (spec section 4)
+  Micros activity_timeout = seconds(5);  // spec 3.1
   std::uint64_t hash_seed = 0;
   std::uint8_t worker = 0;
 };
@@ -53,13 +57,18 @@ class FlowTracker {
   void expire_old_tombstones();
   bool past_active_timeout(const Flow& flow) const;
   bool past_idle_timeout(const Flow& flow) const;
-  FlowRecord make_record(const Flow& flow, EndReason reason) const;
+  FlowRecord make_record(std::uint32_t slot, EndReason reason);
+  // The CIC statistics of the flow in `slot` (only when options_.features).
+  CicAccumulator& features_of(std::uint32_t slot) {
+    return static_cast<CicAccumulator*>(features_.data())[slot];
+  }
 
   FlowTrackerOptions options_;
   FlowRecordSink& sink_;
   SlotTable<Flow> flows_;
   SlotList<Flow, &Flow::by_activity> by_activity_;
   SlotList<Flow, &Flow::by_start> by_start_;
+  LazyBuffer features_;  // a CicAccumulator per flow slot, touched only when used
   SlotTable<Tombstone> tombstones_;
   SlotList<Tombstone, &Tombstone::by_age> tombstones_by_age_;
   Micros clock_ = 0;

@@ -1,9 +1,14 @@
 #include "output/eve_writer.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
 #include "flow/conn_tracker.h"
 #include "output/community_id.h"
 #include "output/iso_time.h"
 #include "output/json_writer.h"
+#include "output/number_format.h"
 
 namespace mld::output {
 namespace {
@@ -62,6 +67,49 @@ void write_flow_object(JsonWriter& w, const flow::FlowRecord& r) {
   w.field("conn_state", flow::conn_state_name(r.conn_state));
   w.field("history", r.history_view());
   w.end_object();
+}
+
+// `,"<key>":` for every CIC column, built once: the 81-column block is the
+// bulk of a flow record, so it is written under a single capacity check.
+struct FeatureKeys {
+  FeatureKeys() {
+    for (std::size_t i = 0; i < flow::kCicColumnCount; ++i) {
+      prefixes[i] = ",\"" + std::string(flow::kCicColumns[i].json_key) + "\":";
+      longest = std::max(longest, prefixes[i].size());
+    }
+  }
+  std::string prefixes[flow::kCicColumnCount];
+  std::size_t longest = 0;
+};
+
+void write_features(JsonWriter& w, const flow::FlowRecord& r, flow::FeatureProfile profile) {
+  static const FeatureKeys keys;
+  if (!r.has_features) return;
+  const flow::CicValues values = r.features.values(r.cic_context(), profile);
+  w.key("features");
+  TextBuffer& out = w.raw_value();
+  out += "{\"cic_profile\":\"";
+  out += flow::feature_profile_name(profile);
+  out += "\",\"cic_end_reason\":\"";
+  out += flow::cic_end_reason_name(r.reason);
+  out += "\"";
+  char* start = out.reserve(flow::kCicColumnCount * (keys.longest + kMaxNumberLength) + 1);
+  char* p = start;
+  for (std::size_t i = 0; i < flow::kCicColumnCount; ++i) {
+    const std::string& prefix = keys.prefixes[i];
+    std::memcpy(p, prefix.data(), prefix.size());
+    p += prefix.size();
+    const flow::CicValue& v = values[i];
+    // JSON has no NaN or infinity: the writer's convention is null.
+    if (v.is_float && !std::isfinite(v.real)) {
+      std::memcpy(p, "null", 4);
+      p += 4;
+    } else {
+      p += v.is_float ? format_double(v.real, p) : format_integer(v.integer, p);
+    }
+  }
+  *p++ = '}';
+  out.advance(static_cast<std::size_t>(p - start));
 }
 
 void write_capture_stats(JsonWriter& w, const pipeline::RunStats& s) {
@@ -159,8 +207,8 @@ std::string protocol_name(std::uint8_t protocol) {
   }
 }
 
-EveWriter::EveWriter(std::vector<std::string> input_names)
-    : input_names_(std::move(input_names)) {}
+EveWriter::EveWriter(std::vector<std::string> input_names, flow::FeatureProfile features)
+    : input_names_(std::move(input_names)), features_(features) {}
 
 void EveWriter::append_flow(const flow::FlowRecord& r, TextBuffer& out) const {
   JsonWriter w(out);
@@ -178,6 +226,7 @@ void EveWriter::append_flow(const flow::FlowRecord& r, TextBuffer& out) const {
   write_endpoints(w, r);
   write_tunnel(w, r.tunnel);
   write_flow_object(w, r);
+  write_features(w, r, features_);
   w.end_object();
   out.push_back('\n');
 }

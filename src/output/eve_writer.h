@@ -15,8 +15,9 @@ namespace mld::output {
 class EveWriter {
  public:
   // `input_names`: capture file per input index, for `pcap_filename`; empty
-  // in live mode.
-  explicit EveWriter(std::vector<std::string> input_names = {});
+  // in live mode. `features`: the profile of the CIC statistics.
+  explicit EveWriter(std::vector<std::string> input_names = {},
+                     flow::FeatureProfile features = flow::FeatureProfile::dataset);
 
   // Appends one line (with its '\n') to `out`.
   void append_flow(const flow::FlowRecord& record, TextBuffer& out) const;
@@ -24,6 +25,7 @@ class EveWriter {
 
  private:
   std::vector<std::string> input_names_;
+  flow::FeatureProfile features_;
 };
 
 // IANA protocol keyword as Suricata prints it ("TCP", "IPv6-ICMP"), or the number.

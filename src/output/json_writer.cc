@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "output/number_format.h"
+
 namespace mld::output {
 namespace {
 
@@ -173,11 +175,8 @@ void JsonWriter::value(double number) {
     out_ += "null";
     return;
   }
-  char digits[32];
-  const char* end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-  const std::string_view text(digits, static_cast<std::size_t>(end - digits));
-  out_ += text;
-  if (text.find_first_of(".e") == std::string_view::npos) out_ += ".0";
+  char* start = out_.reserve(kMaxNumberLength);
+  out_.advance(format_double(number, start));
 }
 
 }  // namespace mld::output

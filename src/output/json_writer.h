@@ -39,6 +39,14 @@ class JsonWriter {
   // NaN and infinities, which JSON cannot express, are written as null.
   void value(double number);
 
+  // For fixed-shape blocks written by hand: handles the separator as for any
+  // value, then returns the buffer; the caller appends exactly one valid JSON
+  // value.
+  TextBuffer& raw_value() {
+    before_value();
+    return out_;
+  }
+
   template <class T>
   void field(std::string_view name, const T& v) {
     key(name);

@@ -176,9 +176,10 @@ TEST(Cli, UnwritableOutputIsAnOutputError) {
 }
 
 TEST(Cli, FullDiskEndsWithACompleteLineAndAnOutputError) {
-  // The "disk" holds 4 KiB: the output is cut at its last complete record.
+  // The "disk" holds 16 blocks (8 KiB: /bin/sh counts 512-byte blocks), a few
+  // records: the output is cut at its last complete record.
   const std::string out = temp_path("full.json");
-  const Result r = shell("ulimit -f 4; exec " + std::string(MLD_BINARY) + " run -r " + sample() +
+  const Result r = shell("ulimit -f 16; exec " + std::string(MLD_BINARY) + " run -r " + sample() +
                          " -o " + out);
   EXPECT_EQ(r.status, 3);
   const std::string text = read_file(out);

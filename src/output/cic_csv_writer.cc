@@ -1,0 +1,82 @@
+#include "output/cic_csv_writer.h"
+
+#include "output/iso_time.h"
+#include "output/number_format.h"
+
+namespace mld::output {
+namespace {
+
+void append_address(TextBuffer& out, const decode::IpAddress& address, decode::IpVersion version) {
+  char* p = out.reserve(decode::IpAddress::kMaxTextLength);
+  out.advance(address.format(version, p));
+}
+
+void append_integer(TextBuffer& out, std::int64_t value) {
+  char* p = out.reserve(kMaxNumberLength);
+  out.advance(format_integer(value, p));
+}
+
+// Spec 2.3: "YYYY-MM-DD HH:MM:SS.ffffff", UTC.
+void append_timestamp(TextBuffer& out, Micros time) {
+  char iso[kIsoTimeLength];
+  format_iso_time(time, iso);
+  iso[10] = ' ';
+  out.append(std::string_view(iso, 26));
+}
+
+}  // namespace
+
+void CicCsvWriter::append_header(TextBuffer& out) const {
+  out.append("Flow ID,Src IP,Src Port,Dst IP,Dst Port,Protocol,Timestamp");
+  for (const flow::CicColumnInfo& column : flow::kCicColumns) {
+    out.push_back(',');
+    out.append(column.csv_name);
+  }
+  out.push_back('\n');
+}
+
+void CicCsvWriter::append_row(const flow::FlowRecord& r, TextBuffer& out) const {
+  // Flow ID: <Src IP>-<Dst IP>-<Src Port>-<Dst Port>-<Protocol> (D5).
+  append_address(out, r.src_ip, r.ip_version);
+  out.push_back('-');
+  append_address(out, r.dst_ip, r.ip_version);
+  out.push_back('-');
+  append_integer(out, r.src_port);
+  out.push_back('-');
+  append_integer(out, r.dst_port);
+  out.push_back('-');
+  append_integer(out, r.protocol);
+  out.push_back(',');
+  append_address(out, r.src_ip, r.ip_version);
+  out.push_back(',');
+  append_integer(out, r.src_port);
+  out.push_back(',');
+  append_address(out, r.dst_ip, r.ip_version);
+  out.push_back(',');
+  append_integer(out, r.dst_port);
+  out.push_back(',');
+  append_integer(out, r.protocol);
+  out.push_back(',');
+  append_timestamp(out, r.start);
+
+  const flow::CicValues values = r.features.values(r.cic_context(), profile_);
+  for (const flow::CicValue& value : values) {
+    char* p = out.reserve(kMaxNumberLength + 1);
+    *p = ',';
+    out.advance(1 + (value.is_float ? format_double(value.real, p + 1)
+                                    : format_integer(value.integer, p + 1)));
+  }
+  out.push_back('\n');
+}
+
+CicCsvSink::CicCsvSink(LineFile& file, const CicCsvWriter& writer) : file_(file), writer_(writer) {
+  writer_.append_header(file_.buffer());
+  file_.line_added();
+}
+
+void CicCsvSink::consume(const flow::FlowRecord& record) {
+  writer_.append_row(record, file_.buffer());
+  file_.line_added();
+}
+
+}  // namespace mld::output

@@ -1,0 +1,39 @@
+#pragma once
+// Numbers as both our formats write them: integers in decimal, doubles in
+// shortest round-trip form with always a '.' or an exponent ("54.0", spec
+// D17). Callers never pass NaN or infinities (JsonWriter turns them to null).
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+namespace mld::output {
+
+inline constexpr std::size_t kMaxNumberLength = 32;
+
+// Writes into `out` (kMaxNumberLength bytes); returns the length.
+inline std::size_t format_integer(std::int64_t value, char* out) {
+  return static_cast<std::size_t>(std::to_chars(out, out + kMaxNumberLength, value).ptr - out);
+}
+
+inline std::size_t format_double(double value, char* out) {
+  // Whole numbers (most CIC doubles: 0.0, -1.0, means of equal values) are
+  // exact as integers, and an integer is much cheaper to print than the
+  // shortest round-trip search; "-0.0" keeps its sign.
+  if (value == static_cast<double>(static_cast<std::int64_t>(value)) && value > -1e15 &&
+      value < 1e15 && !(value == 0 && std::signbit(value))) {
+    std::size_t n = format_integer(static_cast<std::int64_t>(value), out);
+    out[n++] = '.';
+    out[n++] = '0';
+    return n;
+  }
+  std::size_t n =
+      static_cast<std::size_t>(std::to_chars(out, out + kMaxNumberLength - 2, value).ptr - out);
+  if (std::string_view(out, n).find_first_of(".e") == std::string_view::npos) {
+    out[n++] = '.';
+    out[n++] = '0';
+  }
+  return n;
+}
+
+}  // namespace mld::output
