@@ -1,5 +1,7 @@
 #include "output/cic_csv_writer.h"
 
+#include <initializer_list>
+
 #include "output/iso_time.h"
 #include "output/number_format.h"
 
@@ -24,6 +26,24 @@ void append_timestamp(TextBuffer& out, Micros time) {
   out.append(std::string_view(iso, 26));
 }
 
+enum class Identifier { src_ip, dst_ip, src_port, dst_port, protocol };
+
+void append_identifiers(TextBuffer& out, const flow::FlowRecord& r,
+                        std::initializer_list<Identifier> identifiers, char separator) {
+  bool first = true;
+  for (const Identifier identifier : identifiers) {
+    if (!first) out.push_back(separator);
+    first = false;
+    switch (identifier) {
+      case Identifier::src_ip: append_address(out, r.src_ip, r.ip_version); break;
+      case Identifier::dst_ip: append_address(out, r.dst_ip, r.ip_version); break;
+      case Identifier::src_port: append_integer(out, r.src_port); break;
+      case Identifier::dst_port: append_integer(out, r.dst_port); break;
+      case Identifier::protocol: append_integer(out, r.protocol); break;
+    }
+  }
+}
+
 }  // namespace
 
 void CicCsvWriter::append_header(TextBuffer& out) const {
@@ -36,26 +56,10 @@ void CicCsvWriter::append_header(TextBuffer& out) const {
 }
 
 void CicCsvWriter::append_row(const flow::FlowRecord& r, TextBuffer& out) const {
-  // Flow ID: <Src IP>-<Dst IP>-<Src Port>-<Dst Port>-<Protocol> (D5).
-  append_address(out, r.src_ip, r.ip_version);
-  out.push_back('-');
-  append_address(out, r.dst_ip, r.ip_version);
-  out.push_back('-');
-  append_integer(out, r.src_port);
-  out.push_back('-');
-  append_integer(out, r.dst_port);
-  out.push_back('-');
-  append_integer(out, r.protocol);
+  using enum Identifier;
+  append_identifiers(out, r, {src_ip, dst_ip, src_port, dst_port, protocol}, '-');  // Flow ID (D5)
   out.push_back(',');
-  append_address(out, r.src_ip, r.ip_version);
-  out.push_back(',');
-  append_integer(out, r.src_port);
-  out.push_back(',');
-  append_address(out, r.dst_ip, r.ip_version);
-  out.push_back(',');
-  append_integer(out, r.dst_port);
-  out.push_back(',');
-  append_integer(out, r.protocol);
+  append_identifiers(out, r, {src_ip, src_port, dst_ip, dst_port, protocol}, ',');
   out.push_back(',');
   append_timestamp(out, r.start);
 
