@@ -6,11 +6,18 @@ list-based and slow on purpose: every length / IAT / active / idle value is stor
 statistics are computed at the end with exact integer arithmetic (correctly rounded to double).
 
 Usage: /usr/bin/python3 tools/cic_reference.py CAPTURE [--profile dataset|fixed] > out.csv
+
+Interpretations where the spec leaves room (see --help): a TCP/UDP/ICMP/IPv6-extension header
+counts as "captured" when its bytes are in the captured frame (--strict-l4: also inside the IP
+datagram); the first packet of a SYN-ACK-first flow is backward even when both endpoints are the
+same (ip, port); pcap ts fields are unsigned 32-bit; years > 9999 are written with more digits;
+pcapng SPB frames (no timestamp) get time 0 and are then clamped (1.5); if_tsoffset is applied;
+IPv6 text per RFC 5952 incl. section 5 mixed notation for ::ffff:a.b.c.d and ::a.b.c.d.
+Companion tools: compare_cic.py, compare_cic_corpus.sh, cic_synth_pcaps.py.
 """
 
 import argparse
 import datetime
-import ipaddress
 import math
 import struct
 import sys
@@ -191,6 +198,15 @@ def u16(b, o):
     return (b[o] << 8) | b[o + 1]
 
 
+# Interpretation switch (spec 1.2 "not captured"): False = a header counts as captured when its
+# bytes are in the captured frame (literal reading); True = its bytes must also lie inside the IP
+# datagram (ip_len), i.e. a header read from Ethernet padding / beyond Total Length is dropped.
+STRICT_L4 = False
+# Not in the spec, only to isolate other differences: drop SCTP packets whose 12-byte common
+# header is not present (the sensor does this; spec 1.2 has no such rule).
+DROP_SHORT_SCTP = False
+
+
 def decode(linktype, data, orig_len):
     vlans = []
     n = len(data)
@@ -310,6 +326,8 @@ def decode(linktype, data, orig_len):
         if frag_off != 0:
             return None
         proto = data[off + 9]
+        if STRICT_L4:
+            n = min(n, off + max(ip_len, 0))
         src = bytes(data[off + 12:off + 16])
         dst = bytes(data[off + 16:off + 20])
         l4off = off + ihl * 4
@@ -325,6 +343,8 @@ def decode(linktype, data, orig_len):
         else:
             ip_len = min(40 + plen, frame_avail)
         nh = data[off + 6]
+        if STRICT_L4:
+            n = min(n, off + max(ip_len, 40))
         src = bytes(data[off + 8:off + 24])
         dst = bytes(data[off + 24:off + 40])
         pos = off + 40
@@ -398,6 +418,8 @@ def decode(linktype, data, orig_len):
         p.icmp_type = data[l4off]
         p.icmp_code = data[l4off + 1]
     else:
+        if DROP_SHORT_SCTP and proto == 132 and cap_l4 < 12:
+            return None
         p.sport = p.dport = 0
         p.hdr = 0
         p.payload = 0
@@ -441,7 +463,7 @@ def s_std(xs):
 
 
 class Flow:
-    def __init__(self, p, fwd_ep, key_eps, chain_start):
+    def __init__(self, p, fwd_ep, key_eps, chain_start, first_backward=False):
         self.proto = p.proto
         self.is_tcp = p.proto == 6
         self.is_icmp = p.proto in (1, 58)
@@ -487,7 +509,9 @@ class Flow:
         self.active = []
         self.idle = []
 
-        d = self.direction(p)
+        # 2.2 rule 2: "the SYN-ACK itself ... counts as a backward packet" (also when both
+        # endpoints are identical and the (ip, port) test of 2.2 would call it forward)
+        d = 1 if first_backward else self.direction(p)
         self.first_dir = d
         t = p.t
         self.all_lens.append(p.payload)
@@ -749,7 +773,35 @@ def fmt_ts(us):
 def fmt_ip(b):
     if len(b) == 4:
         return "%d.%d.%d.%d" % tuple(b)
-    return ipaddress.IPv6Address(b).compressed
+    return fmt_ip6(b)
+
+
+def fmt_ip6(b):
+    """RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero groups (first one on
+    a tie) as '::'; section 5 mixed notation for the well-known IPv4-embedding prefixes of RFC 4291:
+    IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d (not for ::, ::1 or other addresses
+    whose first 112 bits are zero, which are not IPv4-compatible unicast addresses)."""
+    w = [(b[i] << 8) | b[i + 1] for i in range(0, 16, 2)]
+    if w[:5] == [0] * 5 and (w[5] == 0xFFFF or (w[5] == 0 and w[6] != 0)):
+        head = "::ffff:" if w[5] == 0xFFFF else "::"
+        return head + "%d.%d.%d.%d" % tuple(b[12:16])
+    best_s, best_l = -1, 0
+    i = 0
+    while i < 8:
+        if w[i] == 0:
+            j = i
+            while j < 8 and w[j] == 0:
+                j += 1
+            if j - i > best_l:
+                best_s, best_l = i, j - i
+            i = j
+        else:
+            i += 1
+    if best_l < 2:
+        return ":".join("%x" % x for x in w)
+    left = ":".join("%x" % x for x in w[:best_s])
+    right = ":".join("%x" % x for x in w[best_s + best_l:])
+    return left + "::" + right
 
 
 def fmt_val(v):
@@ -772,7 +824,7 @@ def run(path, profile, out):
         if cont_of is not None:             # 2.2 rule 3
             return Flow(p, cont_of.fwd_ep, key_eps, cont_of.chain_start)
         if p.proto == 6 and (p.flags & SYN) and (p.flags & ACK):   # 2.2 rule 2
-            return Flow(p, (p.dst, p.dport), key_eps, None)
+            return Flow(p, (p.dst, p.dport), key_eps, None, True)
         return Flow(p, (p.src, p.sport), key_eps, None)            # 2.2 rule 1
 
     for ts, lt, data, orig in read_capture(path):
@@ -831,7 +883,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("capture")
     ap.add_argument("--profile", choices=("dataset", "fixed"), default="dataset")
+    ap.add_argument("--strict-l4", action="store_true",
+                    help="drop packets whose IPv6 extension or L4 header extends beyond the IP "
+                         "datagram (ip_len), not only beyond the captured bytes (see STRICT_L4)")
+    ap.add_argument("--drop-short-sctp", action="store_true",
+                    help="(not in the spec) drop SCTP packets without a 12-byte common header")
     a = ap.parse_args()
+    global STRICT_L4, DROP_SHORT_SCTP
+    STRICT_L4 = a.strict_l4
+    DROP_SHORT_SCTP = a.drop_short_sctp
     run(a.capture, a.profile, sys.stdout)
 
 

@@ -42,6 +42,14 @@ def values_equal(a, b):
     return math.isclose(fa, fb, rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
+def same_number(a, b):
+    """Exactly the same value written differently (2e+06 vs 2000000.0)."""
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
 def load(path):
     with open(path, newline="") as f:
         r = csv.reader(f)
@@ -68,31 +76,51 @@ def compare(ref_path, sen_path, examples=3):
     sen_by_key = defaultdict(list)
     for row in srows:
         sen_by_key[(row[ks[0]], row[ks[1]])].append(row)
-    used = defaultdict(int)
-    only_ref = []
-    pairs = []
+    ref_by_key = defaultdict(list)
     for row in rrows:
-        k = (row[kr[0]], row[kr[1]])
-        lst = sen_by_key.get(k, [])
-        u = used[k]
-        if u < len(lst):
-            pairs.append((row, lst[u]))
-            used[k] = u + 1
-        else:
-            only_ref.append(k)
+        ref_by_key[(row[kr[0]], row[kr[1]])].append(row)
+
+    def ndiff(rrow, srow):
+        return sum(1 for c in cols if not values_equal(rrow[ri[c]], srow[si[c]]))
+
+    only_ref = []
     only_sen = []
-    for k, lst in sen_by_key.items():
-        only_sen.extend([k] * (len(lst) - used[k]))
+    pairs = []
+    for k, rl in ref_by_key.items():
+        sl = list(sen_by_key.get(k, []))
+        if len(rl) == 1 and len(sl) == 1:
+            pairs.append((rl[0], sl[0]))
+            continue
+        # duplicate keys (e.g. several flows of one key starting at the same clamped time):
+        # pair greedily by fewest differing columns, ties in file order
+        rest = list(rl)
+        while rest and sl:
+            best = None
+            for i, rrow in enumerate(rest):
+                for j, srow in enumerate(sl):
+                    d = ndiff(rrow, srow)
+                    if best is None or d < best[0]:
+                        best = (d, i, j)
+            _, i, j = best
+            pairs.append((rest.pop(i), sl.pop(j)))
+        only_ref.extend([k] * len(rest))
+        only_sen.extend([k] * len(sl))
+    for k, sl in sen_by_key.items():
+        if k not in ref_by_key:
+            only_sen.extend([k] * len(sl))
     col_mism = OrderedDict((c, 0) for c in cols)
     col_ex = defaultdict(list)
     fmt_mism = defaultdict(int)
+    fmt_ex = defaultdict(list)
     identical = 0
     for rrow, srow in pairs:
         same = True
         for c in cols:
             a, b = rrow[ri[c]], srow[si[c]]
-            if is_int_text(a) != is_int_text(b):
+            if a != b and same_number(a, b):
                 fmt_mism[c] += 1
+                if len(fmt_ex[c]) < examples:
+                    fmt_ex[c].append((rrow[kr[0]], rrow[kr[1]], a, b))
             if not values_equal(a, b):
                 same = False
                 col_mism[c] += 1
@@ -109,6 +137,7 @@ def compare(ref_path, sen_path, examples=3):
     res["col_mismatch"] = OrderedDict((c, n) for c, n in col_mism.items() if n)
     res["examples"] = {c: col_ex[c] for c in res["col_mismatch"]}
     res["format_mismatch"] = dict(fmt_mism)
+    res["format_examples"] = {c: fmt_ex[c] for c in fmt_mism}
     return res
 
 
@@ -130,7 +159,9 @@ def report(res, label="", out=sys.stdout, examples=3):
         for k in res["only_sensor"][:examples]:
             p("   %s @ %s" % k)
     for c, n in res["format_mismatch"].items():
-        p("column %-28s %d values integer on one side, float text on the other" % (c, n))
+        fid, ts, a, b = res["format_examples"][c][0]
+        p("column %-28s %d values equal in number but written differently (e.g. reference=%s "
+          "sensor=%s)" % (c, n, a, b))
     for c, n in res["col_mismatch"].items():
         p("column %-28s %d mismatches" % (c, n))
         for fid, ts, a, b in res["examples"][c]:

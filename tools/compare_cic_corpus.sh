@@ -2,7 +2,8 @@
 # Run the sensor (cic-csv, decode.tunnels=false) and tools/cic_reference.py over every capture
 # of a corpus and print the total agreement and per-column mismatch totals.
 #
-# Usage: tools/compare_cic_corpus.sh [-p dataset|fixed] [-j JOBS] [-o OUTDIR] [-b SENSOR_BIN] [DIR...]
+# Usage: tools/compare_cic_corpus.sh [-p dataset|fixed] [-j JOBS] [-o OUTDIR] [-b SENSOR_BIN]
+#        [-r "EXTRA REFERENCE ARGS", e.g. -r --strict-l4] [-x "EXTRA SENSOR ARGS", e.g. -x "-w 4"] [DIR...]
 # Default DIR: /work/shared/data/ndpi/tests/cfgs/default/pcap
 # Default sensor: build-ref/mldefender (cmake -S . -B build-ref -DCMAKE_BUILD_TYPE=Release
 #   -DMLD_BUILD_TESTS=OFF && cmake --build build-ref --target mldefender)
@@ -13,12 +14,16 @@ PROFILE=dataset
 JOBS=$(nproc)
 OUT=/tmp/cic_corpus
 BIN=$ROOT/build-ref/mldefender
-while getopts "p:j:o:b:" o; do
+REFARGS=""
+SENARGS=""
+while getopts "p:j:o:b:r:x:" o; do
   case $o in
     p) PROFILE=$OPTARG ;;
     j) JOBS=$OPTARG ;;
     o) OUT=$OPTARG ;;
     b) BIN=$OPTARG ;;
+    r) REFARGS=$OPTARG ;;
+    x) SENARGS=$OPTARG ;;
     *) exit 2 ;;
   esac
 done
@@ -33,20 +38,20 @@ one() {  # $1 capture
   local cap=$1 name
   name=$(echo "$cap" | sed 's#^/##; s#/#__#g')
   if [ "$PROFILE" = dataset ]; then
-    "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false -o "$OUT/$name.sensor.csv" \
+    "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false $SENARGS -o "$OUT/$name.sensor.csv" \
       >/dev/null 2>"$OUT/$name.sensor.err"
   else
-    "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false --features fixed \
+    "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false --features fixed $SENARGS \
       -o "$OUT/$name.sensor.csv" >/dev/null 2>"$OUT/$name.sensor.err"
   fi
   [ -f "$OUT/$name.sensor.csv" ] || : >"$OUT/$name.sensor.csv"
-  /usr/bin/python3 "$HERE/cic_reference.py" "$cap" --profile "$PROFILE" >"$OUT/$name.ref.csv" \
+  /usr/bin/python3 "$HERE/cic_reference.py" "$cap" --profile "$PROFILE" $REFARGS >"$OUT/$name.ref.csv" \
     2>"$OUT/$name.ref.err"
   /usr/bin/python3 "$HERE/compare_cic.py" "$OUT/$name.ref.csv" "$OUT/$name.sensor.csv" \
     --label "$cap" --summary-json "$OUT/$name.json" >"$OUT/$name.txt" 2>&1
 }
 export -f one
-export BIN OUT PROFILE HERE
+export BIN OUT PROFILE HERE REFARGS SENARGS
 
 find "${DIRS[@]}" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort |
   xargs -P "$JOBS" -I{} bash -c 'one "$@"' _ {}
@@ -79,6 +84,17 @@ print("per-column mismatches (matched rows):")
 for c, n in cols.most_common():
     name, (fid, ts, a, b) = ex[c]
     print("  %-28s %6d   e.g. %s %s @ %s ref=%s sensor=%s" % (c, n, name, fid, ts, a, b))
+fm = Counter(); fex = {}
+for j in sorted(glob.glob(os.path.join(out, "*.json"))):
+    r = json.load(open(j))
+    for c, n in r.get("format_mismatch", {}).items():
+        fm[c] += n
+        fex.setdefault(c, (os.path.basename(j)[:-5], r["format_examples"][c][0]))
+if fm:
+    print("cells equal in number but written differently (not counted as mismatches):")
+    for c, n in fm.most_common():
+        name, (fid, ts, a, b) = fex[c]
+        print("  %-28s %6d   e.g. %s %s @ %s ref=%s sensor=%s" % (c, n, name, fid, ts, a, b))
 print("captures with differences: %d" % len(bad_caps))
 for name, d, s in bad_caps:
     print("  %s: %d ref rows not identical, %d sensor-only rows" % (name, d, s))

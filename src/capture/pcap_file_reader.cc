@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -12,15 +13,32 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// pcapng stores 64-bit timestamps: a hostile file can name a second that
-// overflows microseconds. Such times are clamped to the last representable
-// second of year 9999 (EVE's four-digit year); the reader's monotonic clock
-// then treats later frames as clamped too (spec 1.5).
-Micros to_micros(const timeval& ts) {
-  constexpr std::int64_t kLastSecond = 253402300799;  // 9999-12-31T23:59:59Z
-  if (ts.tv_sec < 0) return 0;
-  if (ts.tv_sec > kLastSecond) return kLastSecond * kMicrosPerSecond + 999'999;
-  return static_cast<Micros>(ts.tv_sec) * kMicrosPerSecond + ts.tv_usec;
+// Classic pcap stores seconds and the fraction (µs, or ns in nanosecond
+// files) as unsigned 32-bit fields, but libpcap hands them over sign-extended:
+// a capture from after 2038 arrives with negative seconds. pcapng timestamps
+// are 64-bit: a hostile file can name a second whose microseconds overflow;
+// those saturate (the reader's monotonic clock then clamps later frames,
+// spec 1.5). A fraction of a second or more is corrupt; it still counts in
+// full (spec 1.5's plain conversion; nanoseconds are truncated).
+Micros to_micros(const timeval& ts, bool nanoseconds) {
+  // Room for a 32-bit fraction (up to 4295 s) on top of the last second.
+  constexpr std::int64_t kLastSecond = INT64_MAX / kMicrosPerSecond - 5000;
+  std::int64_t secs = ts.tv_sec;
+  std::int64_t fraction = ts.tv_usec;
+  if (secs < 0 && secs >= INT32_MIN) secs += std::int64_t{1} << 32;
+  if (fraction < 0 && fraction >= INT32_MIN) fraction += std::int64_t{1} << 32;
+  if (secs < 0) return 0;
+  if (secs > kLastSecond) return kLastSecond * kMicrosPerSecond;
+  fraction = std::clamp<std::int64_t>(fraction, 0, UINT32_MAX);
+  return secs * kMicrosPerSecond + (nanoseconds ? fraction / 1000 : fraction);
+}
+
+// Nanosecond pcap files (either byte order) by their magic number.
+bool is_nanosecond_pcap(std::FILE* file) {
+  std::uint32_t magic = 0;
+  const bool read = std::fread(&magic, sizeof magic, 1, file) == 1;
+  std::rewind(file);
+  return read && (magic == 0xa1b23c4d || magic == 0x4d3cb2a1);
 }
 
 // libpcap reads its stream through stdio; the default 4 KiB buffer costs a
@@ -43,7 +61,11 @@ PcapFileReader::PcapFileReader(std::string path, std::uint16_t input_index)
 PcapFileReader::PcapFileReader(std::FILE* file, std::string name, std::uint16_t input_index)
     : path_(std::move(name)), input_index_(input_index) {
   char error[PCAP_ERRBUF_SIZE] = {};
-  handle_ = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, error);
+  // Nanosecond files are read as they are (libpcap would divide their
+  // sign-extended fraction); every other format in microseconds.
+  nanoseconds_ = is_nanosecond_pcap(file);
+  handle_ = pcap_fopen_offline_with_tstamp_precision(
+      file, nanoseconds_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, error);
   if (handle_ == nullptr) {
     std::fclose(file);
     throw CaptureError(path_ + ": " + error + " (at byte offset 0)");
@@ -65,7 +87,7 @@ bool PcapFileReader::next(RawPacket& packet) {
     throw CaptureError(path_ + ": " + pcap_geterr(handle_) + " (at byte offset " +
                        std::to_string(offset) + ")");
   }
-  packet.timestamp = to_micros(header->ts);
+  packet.timestamp = to_micros(header->ts, nanoseconds_);
   packet.captured_length = header->caplen;
   packet.wire_length = header->len;
   packet.link_type = link_type_;

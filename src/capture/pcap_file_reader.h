@@ -35,6 +35,7 @@ class PcapFileReader {
   std::string path_;
   std::uint16_t input_index_;
   std::uint16_t link_type_;
+  bool nanoseconds_ = false;  // a nanosecond pcap: the fraction is in ns
   pcap_t* handle_ = nullptr;
 };
 

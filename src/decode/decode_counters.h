@@ -10,7 +10,7 @@ namespace mld::decode {
 inline constexpr const char* kDecodeNoteNames[] = {
     "ip_length_zero",         "ip_length_clamped",  "first_fragment",
     "tunnel_inner_malformed", "tunnel_depth_limit", "snaplen_truncated",
-    "tunnel_inner_not_flow"};
+    "tunnel_inner_not_flow",  "caplen_exceeds_len"};
 inline constexpr std::size_t kDecodeNoteCount = std::size(kDecodeNoteNames);
 
 struct DecodeCounters {

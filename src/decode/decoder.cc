@@ -42,7 +42,7 @@ DropReason decode_network(const ByteReader& bytes, std::uint32_t wire_end, const
   if (link.reason != DropReason::none) return link.reason;
   const DropReason reason = decode_ip(bytes, wire_end, link.l3_offset, link.version, view, layer);
   if (reason != DropReason::none) return reason;
-  return decode_transport(bytes.truncated(layer.datagram_end), layer, view);
+  return decode_transport(bytes, layer, view);
 }
 
 LinkResult inner_link_layer(const ByteReader& bytes, const TunnelHeader& tunnel) {
@@ -121,12 +121,8 @@ DropReason decapsulate(const ByteReader& frame_bytes, std::uint32_t families, Pa
   }
 }
 
-DropReason check_frame(const capture::RawPacket& frame) {
-  if (frame.captured_length == 0 || frame.wire_length == 0 || frame.data == nullptr) {
-    return DropReason::empty_frame;
-  }
-  if (frame.captured_length > frame.wire_length) return DropReason::caplen_exceeds_len;
-  return DropReason::none;
+bool is_empty(const capture::RawPacket& frame) {
+  return frame.captured_length == 0 || frame.wire_length == 0 || frame.data == nullptr;
 }
 
 }  // namespace
@@ -137,14 +133,18 @@ DropReason Decoder::decode(const capture::RawPacket& frame, PacketView& view) co
   view.wire_length = frame.wire_length;
   view.captured_length = frame.captured_length;
   view.input_index = frame.input_index;
+  if (is_empty(frame)) return DropReason::empty_frame;
+  // A record claiming more captured bytes than the frame had is corrupt; the
+  // bytes beyond the original length are not the packet's.
+  if (frame.captured_length > frame.wire_length) {
+    view.captured_length = frame.wire_length;
+    view.notes |= decode_note::caplen_exceeds_len;
+  }
 
-  DropReason reason = check_frame(frame);
-  if (reason != DropReason::none) return reason;
-
-  const ByteReader bytes(frame.data, frame.captured_length);
+  const ByteReader bytes(frame.data, view.captured_length);
   const LinkResult link = decode_link_layer(frame.link_type, bytes, view.vlans);
   IpLayer layer;
-  reason = decode_network(bytes, frame.wire_length, link, view, layer);
+  const DropReason reason = decode_network(bytes, frame.wire_length, link, view, layer);
   if (reason != DropReason::none) return reason;
   return decapsulate(bytes, options_.tunnels, view, layer);
 }

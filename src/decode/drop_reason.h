@@ -8,7 +8,6 @@ namespace mld::decode {
 
 #define MLD_DROP_REASONS(X)                                                         \
   X(empty_frame)              /* zero captured or zero original bytes */            \
-  X(caplen_exceeds_len)       /* captured length larger than the original length */ \
   X(unsupported_link_type)    /* link type we do not decode */                       \
   X(link_header_truncated)    /* link, VLAN, MPLS or PPPoE header not captured */    \
   X(not_ip)                   /* ARP, LLDP, STP, 802.3 frames, other EtherTypes */   \
@@ -21,8 +20,7 @@ namespace mld::decode {
   X(tcp_header_truncated)                                                           \
   X(tcp_bad_data_offset)      /* data offset < 5 */                                 \
   X(udp_header_truncated)                                                           \
-  X(icmp_header_truncated)                                                          \
-  X(sctp_header_truncated)
+  X(icmp_header_truncated)
 
 // `none` means the frame was decoded into a flow packet.
 enum class DropReason : std::uint8_t {

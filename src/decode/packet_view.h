@@ -78,6 +78,7 @@ inline constexpr std::uint8_t tunnel_inner_malformed = 0x08;  // kept as the out
 inline constexpr std::uint8_t tunnel_depth_limit = 0x10;      // nesting beyond the limit
 inline constexpr std::uint8_t snaplen_truncated = 0x20;    // IP datagram not fully captured
 inline constexpr std::uint8_t tunnel_inner_not_flow = 0x40;  // inner not IP: kept as outer flow
+inline constexpr std::uint8_t caplen_exceeds_len = 0x80;  // captured bytes cut to the frame's
 }  // namespace decode_note
 
 struct PacketView {

@@ -61,9 +61,17 @@ void FlowTracker::process(const PacketView& packet) {
     start_flow(key, hash, from_lower, packet);
     return;
   }
-  const Direction side =
-      from_lower == flows_[slot].forward_is_lower ? Direction::forward : Direction::backward;
-  add_packet(slot, side, packet);
+  add_packet(slot, direction_of(flows_[slot], from_lower), packet);
+}
+
+// spec 2.2: a packet is forward iff it comes from the forward endpoint. When
+// both endpoints are one and the same (10.0.0.1:80 -> 10.0.0.1:80, a LAND
+// attack), every packet comes from it.
+Direction FlowTracker::direction_of(const Flow& flow, bool from_lower) {
+  const FlowKey& key = flow.key;
+  const bool one_endpoint = key.lower_ip == key.upper_ip && key.lower_port == key.upper_port;
+  if (one_endpoint || from_lower == flow.forward_is_lower) return Direction::forward;
+  return Direction::backward;
 }
 
 void FlowTracker::advance_clock(Micros now) {
@@ -91,16 +99,19 @@ void FlowTracker::start_flow(const FlowKey& key, std::uint64_t hash, bool from_l
   if (flows_.full()) end_flow(by_activity_.front(), EndReason::eviction);
 
   bool forward_is_lower = from_lower;
+  bool syn_ack_first = false;
   Micros chain_start = clock_;
   const bool syn = packet.is_tcp() && packet.has_flag(flag::syn);
   if (options_.rules.cic_rules) {
-    if (syn && packet.has_flag(flag::ack)) forward_is_lower = !from_lower;  // spec 2.2 rule 2
+    syn_ack_first = syn && packet.has_flag(flag::ack);
+    if (syn_ack_first) forward_is_lower = !from_lower;  // spec 2.2 rule 2
     const std::uint32_t tomb = tombstones_.find(key, hash);
     if (tomb != kNoSlot) {
       const Tombstone& t = tombstones_[tomb];
       if (!(t.was_ready && syn)) {  // spec 2.2 rule 3
         forward_is_lower = t.forward_is_lower;
         chain_start = t.chain_start;
+        syn_ack_first = false;
         counters_.continuations.add();
       }
       tombstones_by_age_.remove(tomb);
@@ -125,7 +136,9 @@ void FlowTracker::start_flow(const FlowKey& key, std::uint64_t hash, bool from_l
   counters_.flows_created.add();
   counters_.active_flows.set(flows_.size());
 
-  const Direction side = from_lower == forward_is_lower ? Direction::forward : Direction::backward;
+  // A SYN-ACK that creates a flow counts as backward (spec 2.2 rule 2), even
+  // when both endpoints are the same one.
+  const Direction side = syn_ack_first ? Direction::backward : direction_of(flow, from_lower);
   flow.conn.start(/*flipped=*/side == Direction::backward);
   flow.packets[index(side)] = 1;
   flow.bytes[index(side)] = packet.wire_length;

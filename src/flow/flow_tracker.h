@@ -48,6 +48,7 @@ class FlowTracker {
   void start_flow(const FlowKey& key, std::uint64_t hash, bool from_lower,
                   const decode::PacketView& packet);
   void add_packet(std::uint32_t slot, Direction side, const decode::PacketView& packet);
+  static Direction direction_of(const Flow& flow, bool from_lower);
   void update_cic_state(Flow& flow, Direction side, std::uint8_t tcp_flags);
   bool cic_ends_before(const Flow& flow, const decode::PacketView& packet,
                        EndReason& reason) const;

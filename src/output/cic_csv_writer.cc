@@ -20,10 +20,8 @@ void append_integer(TextBuffer& out, std::int64_t value) {
 
 // Spec 2.3: "YYYY-MM-DD HH:MM:SS.ffffff", UTC.
 void append_timestamp(TextBuffer& out, Micros time) {
-  char iso[kIsoTimeLength];
-  format_iso_time(time, iso);
-  iso[10] = ' ';
-  out.append(std::string_view(iso, 26));
+  char* p = out.reserve(kMaxTimeLength);
+  out.advance(format_time(time, TimeStyle::csv, p));
 }
 
 enum class Identifier { src_ip, dst_ip, src_port, dst_port, protocol };

@@ -14,9 +14,8 @@ namespace mld::output {
 namespace {
 
 void time_field(JsonWriter& w, std::string_view name, Micros time) {
-  char text[kIsoTimeLength];
-  format_iso_time(time, text);
-  w.field(name, std::string_view(text, kIsoTimeLength));
+  char text[kMaxTimeLength];
+  w.field(name, std::string_view(text, format_time(time, TimeStyle::eve, text)));
 }
 
 void address_field(JsonWriter& w, std::string_view name, const decode::IpAddress& address,

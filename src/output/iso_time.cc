@@ -27,48 +27,58 @@ void digits(char* out, std::int64_t value, int width) {
   }
 }
 
-constexpr std::size_t kSecondLength = 19;  // "YYYY-MM-DDTHH:MM:SS"
+int year_width(std::int64_t year) {
+  int width = 4;
+  for (std::int64_t limit = 10000; year >= limit && width < 18; limit *= 10) ++width;
+  return width;
+}
 
-void format_second(std::int64_t secs, char* out) {
-  std::int64_t days = secs / 86400;
-  std::int64_t in_day = secs % 86400;
-  if (in_day < 0) in_day += 86400, days -= 1;
+// "YYYY-MM-DD?HH:MM:SS" of `secs` (>= 0) into `out`; returns the length.
+std::size_t format_second(std::int64_t secs, char separator, char* out) {
   std::int64_t year = 0;
   unsigned month = 0, day = 0;
-  civil_from_days(days, year, month, day);
-  if (year < 0 || year > 9999) year = year < 0 ? 0 : 9999;  // the format has four digits
-
-  digits(out, year, 4);
-  out[4] = '-';
-  digits(out + 5, month, 2);
-  out[7] = '-';
-  digits(out + 8, day, 2);
-  out[10] = 'T';
-  digits(out + 11, in_day / 3600, 2);
-  out[13] = ':';
-  digits(out + 14, in_day / 60 % 60, 2);
-  out[16] = ':';
-  digits(out + 17, in_day % 60, 2);
+  civil_from_days(secs / 86400, year, month, day);
+  const std::int64_t in_day = secs % 86400;
+  const int y = year_width(year);
+  digits(out, year, y);
+  char* p = out + y;
+  p[0] = '-';
+  digits(p + 1, month, 2);
+  p[3] = '-';
+  digits(p + 4, day, 2);
+  p[6] = separator;
+  digits(p + 7, in_day / 3600, 2);
+  p[9] = ':';
+  digits(p + 10, in_day / 60 % 60, 2);
+  p[12] = ':';
+  digits(p + 13, in_day % 60, 2);
+  return static_cast<std::size_t>(y) + 15;
 }
 
 }  // namespace
 
-void format_iso_time(Micros time, char* out) {
-  std::int64_t secs = time / kMicrosPerSecond;
-  std::int64_t micros = time % kMicrosPerSecond;
-  if (micros < 0) micros += kMicrosPerSecond, secs -= 1;
+std::size_t format_time(Micros time, TimeStyle style, char* out) {
+  if (time < 0) time = 0;
+  const std::int64_t secs = time / kMicrosPerSecond;
+  const std::int64_t micros = time % kMicrosPerSecond;
+  const char separator = style == TimeStyle::eve ? 'T' : ' ';
   // Consecutive events mostly fall in the same second: reuse its text.
   thread_local std::int64_t cached_second = -1;
-  thread_local char cached_text[kSecondLength];
-  if (secs != cached_second) {
-    format_second(secs, cached_text);
+  thread_local char cached_separator = 0;
+  thread_local char cached_text[kMaxTimeLength];
+  thread_local std::size_t cached_length = 0;
+  if (secs != cached_second || separator != cached_separator) {
+    cached_length = format_second(secs, separator, cached_text);
     cached_second = secs;
+    cached_separator = separator;
   }
-  std::memcpy(out, cached_text, kSecondLength);
-  out[19] = '.';
-  digits(out + 20, micros, 6);
-  out[26] = '+';
-  out[27] = out[28] = out[29] = out[30] = '0';
+  std::memcpy(out, cached_text, cached_length);
+  char* p = out + cached_length;
+  p[0] = '.';
+  digits(p + 1, micros, 6);
+  if (style == TimeStyle::csv) return cached_length + 7;
+  std::memcpy(p + 7, "+0000", 5);
+  return cached_length + 12;
 }
 
 }  // namespace mld::output

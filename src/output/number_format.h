@@ -1,7 +1,10 @@
 #pragma once
-// Numbers as both our formats write them: integers in decimal, doubles in
-// shortest round-trip form with always a '.' or an exponent ("54.0", spec
-// D17). Callers never pass NaN or infinities (JsonWriter turns them to null).
+// Numbers as both our formats write them: integers in decimal; doubles in
+// shortest round-trip form, always with a '.' or an exponent ("54.0", spec
+// D17), and laid out as Python's repr() lays them out (the dataset's CSVs were
+// written by pandas): fixed notation for magnitudes in [1e-4, 1e16)
+// ("2000000.0", not "2e+06"), scientific outside ("1e+16", "1.5e-05").
+// Callers never pass NaN or infinities (JsonWriter turns them to null).
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -27,8 +30,11 @@ inline std::size_t format_double(double value, char* out) {
     out[n++] = '0';
     return n;
   }
-  std::size_t n =
-      static_cast<std::size_t>(std::to_chars(out, out + kMaxNumberLength - 2, value).ptr - out);
+  const double magnitude = std::abs(value);
+  const bool fixed = magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16);
+  const auto format = fixed ? std::chars_format::fixed : std::chars_format::scientific;
+  std::size_t n = static_cast<std::size_t>(
+      std::to_chars(out, out + kMaxNumberLength - 2, value, format).ptr - out);
   if (std::string_view(out, n).find_first_of(".e") == std::string_view::npos) {
     out[n++] = '.';
     out[n++] = '0';

@@ -151,8 +151,8 @@ TEST(Cli, HostileFrameLengthsAreCountedDrops) {
   {
     PcapWriter w(capture, 1);
     const Bytes frame = FrameBuilder().ethernet().ipv4("10.0.0.1", "10.0.0.2", 6).tcp(1, 2, 2)
-                            .build();
-    w.write(1'000'000, frame, /*wire_length=*/20);      // caplen (54) > len
+                            .payload(10).build();
+    w.write(1'000'000, frame, /*wire_length=*/60);      // caplen (64) > len
     w.write(2'000'000, Bytes{}, /*wire_length=*/0);     // zero-length record
     Bytes absurd = frame;
     absurd[14] = 0x4f;                                  // IHL 15: 60-byte header, not captured
@@ -161,11 +161,14 @@ TEST(Cli, HostileFrameLengthsAreCountedDrops) {
   const Result r = mldefender("run -r " + capture + " -o " + out);
   EXPECT_EQ(r.status, 0) << r.err;
   const auto lines = json_lines(read_file(out));
-  ASSERT_EQ(lines.size(), 1u);
-  const auto& drops = lines[0]["stats"]["decoder"]["drops"];
-  EXPECT_EQ(drops["caplen_exceeds_len"], 1);
-  EXPECT_EQ(drops["empty_frame"], 1);
-  EXPECT_EQ(drops["ipv4_header_truncated"], 1);
+  ASSERT_EQ(lines.size(), 2u);  // the corrupt-length frame's flow and the stats record
+  EXPECT_EQ(lines[0]["flow"]["bytes_toserver"], 60);
+  EXPECT_EQ(lines[0]["features"]["total_length_fwd_packets"], 6);  // IP length cut to the frame
+  const auto& stats = lines[1];
+  const auto& decoder = stats["stats"]["decoder"];
+  EXPECT_EQ(decoder["notes"]["caplen_exceeds_len"], 1);  // counted, cut to its length, kept
+  EXPECT_EQ(decoder["drops"]["empty_frame"], 1);
+  EXPECT_EQ(decoder["drops"]["ipv4_header_truncated"], 1);
 }
 
 TEST(Cli, UnwritableOutputIsAnOutputError) {

@@ -154,6 +154,21 @@ TEST(FilePipeline, TruncatedCaptureNamesFileAndOffsetAndKeepsEarlierFlows) {
                    "(at byte offset " + std::to_string(full - 20) + ")");
 }
 
+TEST(FilePipeline, TimestampsAfter2038AreUnsigned) {
+  // 2039-01-01T00:00:00Z: the 32-bit seconds field has its top bit set.
+  const std::int64_t t = 2177452800LL * kSecond + 250'000;
+  const std::string path = temp_path("2039.pcap");
+  {
+    PcapWriter w(path, 1);
+    w.write(t, udp_frame(1, 53));
+    w.write(t + kSecond, udp_frame(1, 53));
+  }
+  const CaptureRun run = run_captures({path}, options_from({}));
+  ASSERT_EQ(run.records.size(), 1u);
+  EXPECT_EQ(run.records[0].start, t);
+  EXPECT_EQ(run.records[0].end, t + kSecond);
+}
+
 TEST(FilePipeline, FramesWithoutAFlowAreCountedByReason) {
   const std::string path = temp_path("drops.pcap");
   {

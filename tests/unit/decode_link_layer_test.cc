@@ -108,8 +108,9 @@ TEST(DecodeLinkLayer, EmptyAndInconsistentFrames) {
   raw.captured_length = 54;
   raw.wire_length = 0;
   EXPECT_EQ(Decoder().decode(raw, v), DropReason::empty_frame);
-  raw.wire_length = 53;
-  EXPECT_EQ(Decoder().decode(raw, v), DropReason::caplen_exceeds_len);
+  raw.wire_length = 53;  // corrupt record: read as its 53 original bytes, which cut TCP
+  EXPECT_EQ(Decoder().decode(raw, v), DropReason::tcp_header_truncated);
+  EXPECT_EQ(v.captured_length, 53u);
   raw.data = nullptr;
   raw.wire_length = 54;
   EXPECT_EQ(Decoder().decode(raw, v), DropReason::empty_frame);

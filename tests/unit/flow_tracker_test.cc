@@ -94,6 +94,17 @@ TEST_F(TrackerTest, CicSynAckFirstMakesTheClientTheSource) {
   EXPECT_EQ(records[0].history_view(), "^hA");
 }
 
+TEST_F(TrackerTest, OneEndpointOnBothSidesIsForwardButForTheCreatingSynAck) {
+  use(LifecycleRules::cic(120 * kSecond));
+  feed({tcp(1 * kSecond, C, 80, C, 80, f::syn | f::ack),  // rule 2: backward
+        tcp(2 * kSecond, C, 80, C, 80, f::ack),           // from the forward endpoint
+        tcp(3 * kSecond, C, 80, C, 80, f::psh | f::ack, 10)});
+  const auto& records = finish();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].packets_toserver, 2u);
+  EXPECT_EQ(records[0].packets_toclient, 1u);
+}
+
 TEST_F(TrackerTest, CicTimeoutIsStrictAndTcpContinuesInTheSameDirection) {
   use(LifecycleRules::cic(120 * kSecond));
   const Micros t0 = kSecond;

@@ -51,6 +51,16 @@ TEST(JsonWriter, DoublesAreShortestRoundTripWithADecimalPoint) {
   EXPECT_EQ(write([](JsonWriter& w) { w.value(0.1); }), "0.1");
   EXPECT_EQ(write([](JsonWriter& w) { w.value(-1.0); }), "-1.0");
   EXPECT_EQ(write([](JsonWriter& w) { w.value(1e21); }), "1e+21");
+  // Laid out as Python's repr() (the dataset's CSVs), not as the shortest text:
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(2e6); }), "2000000.0");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(2460000.5); }), "2460000.5");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(0.0001); }), "0.0001");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(1.5e-05); }), "1.5e-05");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(1e16); }), "1e+16");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(123456789012345680.0); }),
+            "1.2345678901234568e+17");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(13110.093192228716); }), "13110.093192228716");
+  EXPECT_EQ(write([](JsonWriter& w) { w.value(-0.0); }), "-0.0");
   EXPECT_EQ(write([](JsonWriter& w) { w.value(std::nan("")); }), "null");
   const double third = 1.0 / 3.0;
   EXPECT_EQ(nlohmann::json::parse(write([&](JsonWriter& w) { w.value(third); })).get<double>(),
