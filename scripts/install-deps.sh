@@ -10,7 +10,7 @@ packages=(
   libpcap-dev libxxhash-dev libssl-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev iproute2 iputils-ping netcat-openbsd
-  tcpdump softflowd argus-server python3
+  tcpdump softflowd argus-server python3 hyperfine time
 )
 
 missing=()

@@ -40,21 +40,17 @@ def read_pcap(f, magic):
     hdr = magic + f.read(20)
     if len(hdr) < 24:
         return
+    # magic (as little-endian bytes) -> (nanosecond, modified/Kuznetzov record header)
+    kinds = {b"\xd4\xc3\xb2\xa1": (False, False), b"\x4d\x3c\xb2\xa1": (True, False),
+             b"\x34\xcd\xb2\xa1": (False, True)}
     m = hdr[:4]
-    if m == b"\xd4\xc3\xb2\xa1":
-        e, ns, modified = "<", False, False
-    elif m == b"\xa1\xb2\xc3\xd4":
-        e, ns, modified = ">", False, False
-    elif m == b"\x4d\x3c\xb2\xa1":
-        e, ns, modified = "<", True, False
-    elif m == b"\xa1\xb2\x3c\x4d":
-        e, ns, modified = ">", True, False
-    elif m == b"\x34\xcd\xb2\xa1":
-        e, ns, modified = "<", False, True
-    elif m == b"\xa1\xb2\xcd\x34":
-        e, ns, modified = ">", False, True
+    if m in kinds:
+        e = "<"
+    elif m[::-1] in kinds:
+        e, m = ">", m[::-1]
     else:
         raise ValueError("not a pcap file")
+    ns, modified = kinds[m]
     network = struct.unpack(e + "I", hdr[20:24])[0]
     linktype = network & 0xFFFF
     rec_len = 24 if modified else 16
@@ -138,28 +134,18 @@ def read_pcapng(f, first4):
             if 14 in opts and len(opts[14]) >= 8:
                 off = struct.unpack(e + "q", opts[14][:8])[0]
             ifaces.append((lt, units, off, snap))
-        elif btype == 6:  # EPB
+        elif btype in (6, 2):  # EPB, obsolete Packet Block
             if len(body) < 20:
                 continue
-            ifid, th, tl_, cap, orig = struct.unpack(e + "IIIII", body[:20])
+            if btype == 6:
+                ifid, th, tl_, cap, orig = struct.unpack(e + "IIIII", body[:20])
+            else:
+                ifid, _drops, th, tl_, cap, orig = struct.unpack(e + "HHIIII", body[:20])
             if ifid >= len(ifaces):
                 continue
             lt, units, off, _snap = ifaces[ifid]
-            data = body[20:20 + cap]
             raw = (th << 32) | tl_
-            ts = raw * 1_000_000 // units + off * 1_000_000
-            yield ts, lt, data, orig
-        elif btype == 2:  # obsolete Packet Block
-            if len(body) < 20:
-                continue
-            ifid, _drops, th, tl_, cap, orig = struct.unpack(e + "HHIIII", body[:20])
-            if ifid >= len(ifaces):
-                continue
-            lt, units, off, _snap = ifaces[ifid]
-            data = body[20:20 + cap]
-            raw = (th << 32) | tl_
-            ts = raw * 1_000_000 // units + off * 1_000_000
-            yield ts, lt, data, orig
+            yield raw * 1_000_000 // units + off * 1_000_000, lt, body[20:20 + cap], orig
         elif btype == 3:  # SPB: no timestamp (ts 0, then clamped by 1.5)
             if len(body) < 4 or not ifaces:
                 continue
@@ -227,14 +213,7 @@ def decode(linktype, data, orig_len):
                     off += 4
                     if bos:
                         break
-                if off >= n:
-                    return None
-                v = data[off] >> 4
-                if v == 4:
-                    return 4, off
-                if v == 6:
-                    return 6, off
-                return None
+                return by_nibble(off)
             elif et == 0x8864:
                 if off + 8 > n:
                     return None
@@ -356,18 +335,11 @@ def decode(linktype, data, orig_len):
                     return None
                 nh = data[pos]
                 pos += 8
-            elif nh == 51:
+            elif nh == 51 or nh in IPV6_EXT_8:
                 if pos + 2 > n:
                     return None
-                ln = (data[pos + 1] + 2) * 4
-                if pos + ln > n:
-                    return None
-                nh = data[pos]
-                pos += ln
-            elif nh in IPV6_EXT_8:
-                if pos + 2 > n:
-                    return None
-                ln = (data[pos + 1] + 1) * 8
+                # AH counts 4-byte words minus 2; the others 8-byte units minus 1.
+                ln = (data[pos + 1] + 2) * 4 if nh == 51 else (data[pos + 1] + 1) * 8
                 if pos + ln > n:
                     return None
                 nh = data[pos]
@@ -383,6 +355,9 @@ def decode(linktype, data, orig_len):
     p.proto = proto
     p.src = src
     p.dst = dst
+    # Defaults for protocols without ports, lengths or flags (spec 1.4); overridden below.
+    p.sport = p.dport = p.hdr = p.payload = p.flags = p.win = 0
+    p.icmp_type = p.icmp_code = -1
     cap_l4 = n - l4off
     if proto == 6:
         if cap_l4 < 20:
@@ -396,7 +371,6 @@ def decode(linktype, data, orig_len):
         p.payload = max(0, l4_len - p.hdr)
         p.flags = data[l4off + 13]
         p.win = u16(data, l4off + 14)
-        p.icmp_type = p.icmp_code = -1
     elif proto == 17:
         if cap_l4 < 8:
             return None
@@ -404,28 +378,13 @@ def decode(linktype, data, orig_len):
         p.dport = u16(data, l4off + 2)
         p.hdr = 8
         p.payload = max(0, l4_len - 8)
-        p.flags = 0
-        p.win = 0
-        p.icmp_type = p.icmp_code = -1
     elif proto in (1, 58):
         if cap_l4 < 2:
             return None
-        p.sport = p.dport = 0
-        p.hdr = 0
-        p.payload = 0
-        p.flags = 0
-        p.win = 0
         p.icmp_type = data[l4off]
         p.icmp_code = data[l4off + 1]
-    else:
-        if DROP_SHORT_SCTP and proto == 132 and cap_l4 < 12:
-            return None
-        p.sport = p.dport = 0
-        p.hdr = 0
-        p.payload = 0
-        p.flags = 0
-        p.win = 0
-        p.icmp_type = p.icmp_code = -1
+    elif DROP_SHORT_SCTP and proto == 132 and cap_l4 < 12:
+        return None
     return p
 
 # --------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <sstream>
+#include <optional>
 
 #include "decode/decoder.h"
 
@@ -23,7 +23,7 @@ std::vector<SettingSpec> make_schema() {
        1024},
       {"decode.tunnels", T::tunnels, "true",
        "remove encapsulations so the innermost flow is the flow: true, false, or a list of "
-       "gre,erspan,vxlan,geneve,ipip,gtpu,teredo"},
+       "gre,erspan,vxlan,geneve,ipip,gtpu,teredo,capwap"},
       {"flow.profile", T::choice, "cic",
        "flow semantics: cic (spec sections 2-3) or nfstream (idle/active timeouts only)", 0,
        UINT64_MAX, {"cic", "nfstream"}},
@@ -98,6 +98,27 @@ bool parse_bool(std::string_view v, bool& out) {
   return false;
 }
 
+// `decode.tunnels`: a boolean (every family or none) or a comma-separated list of families.
+// On failure `unknown` names the first item that is not a family.
+std::optional<std::uint32_t> parse_tunnels(std::string_view v,
+                                           std::string_view* unknown = nullptr) {
+  namespace family = decode::tunnel_family;
+  bool enabled = false;
+  if (parse_bool(v, enabled)) return enabled ? family::all : family::none;
+  std::uint32_t families = 0;
+  while (true) {
+    const std::size_t comma = v.find(',');
+    const auto family = decode::parse_tunnel_family(v.substr(0, comma));
+    if (!family) {
+      if (unknown != nullptr) *unknown = v.substr(0, comma);
+      return std::nullopt;
+    }
+    families |= *family;
+    if (comma == std::string_view::npos) return families;
+    v.remove_prefix(comma + 1);
+  }
+}
+
 bool parse_uint(std::string_view v, std::uint64_t& out) {
   const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), out);
   return error == std::errc() && end == v.data() + v.size() && !v.empty();
@@ -144,14 +165,8 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
         return "expected one of: " + list;
       }
     case SettingType::tunnels: {
-      bool b = false;
-      if (parse_bool(value, b)) return "";
-      std::stringstream items(value);
-      std::string item;
-      while (std::getline(items, item, ',')) {
-        if (!decode::parse_tunnel_family(item)) return "unknown tunnel '" + item + "'";
-      }
-      return "";
+      std::string_view unknown;
+      return parse_tunnels(value, &unknown) ? "" : "unknown tunnel '" + std::string(unknown) + "'";
     }
     case SettingType::text:
       return value.empty() ? "must not be empty" : "";
@@ -232,7 +247,6 @@ void Config::set(const std::string& key, const std::string& value, std::string_v
     throw ConfigError(std::string(origin) + ": " + key + ": '" + value + "' " + problem);
   }
   values_[key] = value;
-  explicitly_set_[key] = true;
 }
 
 const std::string& Config::text(const std::string& key) const { return values_.at(key); }
@@ -255,7 +269,9 @@ std::int64_t Config::micros(const std::string& key) const {
   return us;
 }
 
-bool Config::is_default(const std::string& key) const { return !explicitly_set_.count(key); }
+std::uint32_t Config::tunnel_families(const std::string& key) const {
+  return parse_tunnels(values_.at(key)).value_or(decode::tunnel_family::none);
+}
 
 std::string Config::describe() const {
   std::string out = "# mldefender settings (YAML; nested maps or dotted keys via --set)\n";

@@ -44,14 +44,13 @@ class Config {
   bool boolean(const std::string& key) const;
   std::uint64_t count(const std::string& key) const;
   std::int64_t micros(const std::string& key) const;  // a `seconds` setting
-  bool is_default(const std::string& key) const;
+  std::uint32_t tunnel_families(const std::string& key) const;  // a `tunnels` setting
 
   // Every key with its current value and help, as commented YAML.
   std::string describe() const;
 
  private:
   std::map<std::string, std::string> values_;
-  std::map<std::string, bool> explicitly_set_;
 };
 
 }  // namespace mld::cli

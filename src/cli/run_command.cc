@@ -6,7 +6,6 @@
 #include <csignal>
 #include <memory>
 #include <random>
-#include <sstream>
 
 #include "capture/pcap_file_reader.h"
 #include "cli/run_output.h"
@@ -16,20 +15,6 @@
 
 namespace mld::cli {
 namespace {
-
-std::uint32_t parse_tunnels(const std::string& value) {
-  if (value == "true" || value == "yes" || value == "on" || value == "1") {
-    return decode::tunnel_family::all;
-  }
-  if (value == "false" || value == "no" || value == "off" || value == "0") {
-    return decode::tunnel_family::none;
-  }
-  std::uint32_t families = 0;
-  std::stringstream items(value);
-  std::string item;
-  while (std::getline(items, item, ',')) families |= decode::parse_tunnel_family(item).value_or(0);
-  return families;
-}
 
 std::uint64_t random_seed() {
   std::random_device device;
@@ -129,7 +114,7 @@ pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live)
   pipeline::PipelineOptions options;
   options.workers = static_cast<unsigned>(config.count("pipeline.workers"));
   options.channel_depth = static_cast<std::uint32_t>(config.count("pipeline.channel-depth"));
-  options.decoder.tunnels = parse_tunnels(config.text("decode.tunnels"));
+  options.decoder.tunnels = config.tunnel_families("decode.tunnels");
 
   flow::FlowTrackerOptions& flow = options.flow;
   flow.max_flows = static_cast<std::uint32_t>(config.count("flow.max-flows"));
@@ -137,7 +122,7 @@ pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live)
   flow.key.vlan_in_key = config.boolean("flow.vlan-in-key");
   flow.hash_seed = config.count("pipeline.hash-seed");
   if (flow.hash_seed == 0) flow.hash_seed = random_seed();
-  if (config.text("flow.profile") == "nfstream") {
+  if (flow::parse_flow_profile(config.text("flow.profile")) == flow::FlowProfile::nfstream) {
     flow.rules = flow::LifecycleRules::nfstream(config.micros("flow.nfstream.idle-timeout"),
                                                 config.micros("flow.nfstream.active-timeout"));
   } else {

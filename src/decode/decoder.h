@@ -27,9 +27,9 @@ inline constexpr std::uint32_t all = (1u << 8) - 1;
 inline constexpr std::uint32_t none = 0;
 }  // namespace tunnel_family
 
-// "gre", "erspan", "vxlan", "geneve", "ipip", "gtpu", "teredo", "capwap" -> bit.
+// "gre", "erspan", "vxlan", "geneve", "ipip", "gtpu", "teredo", "capwap" -> its bit;
+// "all" and "none" -> every bit and no bit.
 std::optional<std::uint32_t> parse_tunnel_family(std::string_view name);
-std::string tunnel_families_to_string(std::uint32_t families);  // "gre,vxlan" / "all" / "none"
 
 struct DecoderOptions {
   std::uint32_t tunnels = tunnel_family::all;

@@ -13,7 +13,6 @@ struct FamilyName {
   std::string_view name;
 };
 
-// In bit order, which is also the order tunnel_families_to_string() writes.
 constexpr std::array<FamilyName, 8> kFamilyNames{{
     {tunnel_family::gre, "gre"},
     {tunnel_family::erspan, "erspan"},
@@ -27,8 +26,6 @@ constexpr std::array<FamilyName, 8> kFamilyNames{{
 
 }  // namespace
 
-// "all" and "none" are accepted too, so that every string
-// tunnel_families_to_string() writes parses back, one comma-separated item at a time.
 std::optional<std::uint32_t> parse_tunnel_family(std::string_view name) {
   if (name == "all") return tunnel_family::all;
   if (name == "none") return tunnel_family::none;
@@ -36,19 +33,6 @@ std::optional<std::uint32_t> parse_tunnel_family(std::string_view name) {
     if (family.name == name) return family.bit;
   }
   return std::nullopt;
-}
-
-std::string tunnel_families_to_string(std::uint32_t families) {
-  families &= tunnel_family::all;
-  if (families == tunnel_family::all) return "all";
-  if (families == tunnel_family::none) return "none";
-  std::string text;
-  for (const FamilyName& family : kFamilyNames) {
-    if ((families & family.bit) == 0) continue;
-    if (!text.empty()) text += ',';
-    text += family.name;
-  }
-  return text;
 }
 
 std::string_view tunnel_kind_name(TunnelKind kind) {

@@ -8,10 +8,6 @@ std::optional<FlowProfile> parse_flow_profile(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view flow_profile_name(FlowProfile profile) {
-  return profile == FlowProfile::cic ? "cic" : "nfstream";
-}
-
 LifecycleRules LifecycleRules::cic(Micros timeout) {
   LifecycleRules rules;
   rules.profile = FlowProfile::cic;

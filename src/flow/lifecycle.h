@@ -11,7 +11,6 @@ namespace mld::flow {
 
 enum class FlowProfile : std::uint8_t { cic, nfstream };
 std::optional<FlowProfile> parse_flow_profile(std::string_view name);
-std::string_view flow_profile_name(FlowProfile profile);
 
 struct LifecycleRules {
   FlowProfile profile = FlowProfile::cic;

@@ -69,6 +69,23 @@ TEST(Config, YamlNestedMapsAndListsBecomeSettings) {
   EXPECT_EQ(options.flow.rules.profile, flow::FlowProfile::nfstream);
 }
 
+TEST(Config, TunnelsAreABooleanOrAListOfFamilies) {
+  namespace family = decode::tunnel_family;
+  const auto tunnels_of = [](const std::string& value) {
+    Config config;
+    config.set("decode.tunnels", value, "--set");
+    return config.tunnel_families("decode.tunnels");
+  };
+  EXPECT_EQ(tunnels_of("true"), family::all);
+  EXPECT_EQ(tunnels_of("off"), family::none);
+  EXPECT_EQ(tunnels_of("none"), family::none);
+  EXPECT_EQ(tunnels_of("capwap"), family::capwap);
+  EXPECT_EQ(tunnels_of("gre,ipip,teredo"), family::gre | family::ipip | family::teredo);
+  Config config;
+  EXPECT_EQ(error_of([&] { config.set("decode.tunnels=gre,", "--set"); }),
+            "--set: decode.tunnels: 'gre,' unknown tunnel ''");
+}
+
 TEST(Config, YamlErrorsNameFileAndLine) {
   Config config;
   const std::string path = write_yaml("bad.yaml", "flow:\n  profile: cic\n  max-flows: lots\n");
