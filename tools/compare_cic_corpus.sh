@@ -4,7 +4,7 @@
 #
 # Usage: tools/compare_cic_corpus.sh [-p dataset|fixed] [-j JOBS] [-o OUTDIR] [-b SENSOR_BIN]
 #        [-r "EXTRA REFERENCE ARGS", e.g. -r --strict-l4] [-x "EXTRA SENSOR ARGS", e.g. -x "-w 4"] [DIR...]
-# Default DIR: /work/shared/data/ndpi/tests/cfgs/default/pcap
+# Default DIR: ../shared/data/ndpi/tests/cfgs/default/pcap (beside the repository)
 # Default sensor: build-ref/mldefender (cmake -S . -B build-ref -DCMAKE_BUILD_TYPE=Release
 #   -DMLD_BUILD_TESTS=OFF && cmake --build build-ref --target mldefender)
 set -u
@@ -29,7 +29,7 @@ while getopts "p:j:o:b:r:x:" o; do
 done
 shift $((OPTIND - 1))
 DIRS=("$@")
-[ ${#DIRS[@]} -eq 0 ] && DIRS=(/work/shared/data/ndpi/tests/cfgs/default/pcap)
+[ ${#DIRS[@]} -eq 0 ] && DIRS=("$ROOT/../shared/data/ndpi/tests/cfgs/default/pcap")
 [ -x "$BIN" ] || { echo "sensor binary $BIN not found" >&2; exit 2; }
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/*.csv "$OUT"/*.err
@@ -37,13 +37,8 @@ rm -f "$OUT"/*.json "$OUT"/*.csv "$OUT"/*.err
 one() {  # $1 capture
   local cap=$1 name
   name=$(echo "$cap" | sed 's#^/##; s#/#__#g')
-  if [ "$PROFILE" = dataset ]; then
-    "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false $SENARGS -o "$OUT/$name.sensor.csv" \
-      >/dev/null 2>"$OUT/$name.sensor.err"
-  else
-    "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false --features fixed $SENARGS \
-      -o "$OUT/$name.sensor.csv" >/dev/null 2>"$OUT/$name.sensor.err"
-  fi
+  "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false --features "$PROFILE" $SENARGS \
+    -o "$OUT/$name.sensor.csv" >/dev/null 2>"$OUT/$name.sensor.err"
   [ -f "$OUT/$name.sensor.csv" ] || : >"$OUT/$name.sensor.csv"
   /usr/bin/python3 "$HERE/cic_reference.py" "$cap" --profile "$PROFILE" $REFARGS >"$OUT/$name.ref.csv" \
     2>"$OUT/$name.ref.err"
@@ -61,9 +56,13 @@ import glob, json, os, sys
 from collections import Counter
 out = sys.argv[1]
 tot = Counter(); cols = Counter(); caps = 0; bad_caps = []; ex = {}
+fm = Counter(); fex = {}  # cells equal in number but written differently
 for j in sorted(glob.glob(os.path.join(out, "*.json"))):
     r = json.load(open(j)); caps += 1
     name = os.path.basename(j)[:-5]
+    for c, n in r.get("format_mismatch", {}).items():
+        fm[c] += n
+        fex.setdefault(c, (name, r["format_examples"][c][0]))
     tot["ref"] += r["ref_rows"]; tot["sen"] += r["sensor_rows"]; tot["matched"] += r["matched"]
     tot["identical"] += r["identical"]; tot["only_ref"] += len(r["only_ref"])
     tot["only_sen"] += len(r["only_sensor"])
@@ -84,12 +83,6 @@ print("per-column mismatches (matched rows):")
 for c, n in cols.most_common():
     name, (fid, ts, a, b) = ex[c]
     print("  %-28s %6d   e.g. %s %s @ %s ref=%s sensor=%s" % (c, n, name, fid, ts, a, b))
-fm = Counter(); fex = {}
-for j in sorted(glob.glob(os.path.join(out, "*.json"))):
-    r = json.load(open(j))
-    for c, n in r.get("format_mismatch", {}).items():
-        fm[c] += n
-        fex.setdefault(c, (os.path.basename(j)[:-5], r["format_examples"][c][0]))
 if fm:
     print("cells equal in number but written differently (not counted as mismatches):")
     for c, n in fm.most_common():

@@ -111,11 +111,8 @@ void CicAccumulator::count_packet(const PacketView& packet, int d) {
   psh_[d] += (f & flag::psh) != 0;
   urg_[d] += (f & flag::urg) != 0;
 
-  const std::uint32_t payload = packet.payload_length;
-  payload_sum_[d] += payload;
-  payload_squares_[d] += std::uint64_t{payload} * payload;
-  payload_min_[d] = std::min(payload_min_[d], payload);
-  payload_max_[d] = std::max(payload_max_[d], payload);
+  payload_sum_[d] += packet.payload_length;
+  record(packet.payload_length, payload_squares_[d], payload_min_[d], payload_max_[d]);
   header_sum_[d] += packet.l4_header_length;
 
   if (d == kFwd) {

@@ -23,8 +23,10 @@ inline std::size_t format_double(double value, char* out) {
   // Whole numbers (most CIC doubles: 0.0, -1.0, means of equal values) are
   // exact as integers, and an integer is much cheaper to print than the
   // shortest round-trip search; "-0.0" keeps its sign.
-  if (value == static_cast<double>(static_cast<std::int64_t>(value)) && value > -1e15 &&
-      value < 1e15 && !(value == 0 && std::signbit(value))) {
+  // The range test comes first: converting an out-of-range double is undefined.
+  if (value > -1e15 && value < 1e15 &&
+      value == static_cast<double>(static_cast<std::int64_t>(value)) &&
+      !(value == 0 && std::signbit(value))) {
     std::size_t n = format_integer(static_cast<std::int64_t>(value), out);
     out[n++] = '.';
     out[n++] = '0';
