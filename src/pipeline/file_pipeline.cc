@@ -218,8 +218,12 @@ void Reader::send_stale_batches() {
 // ones still open end here and the clock starts again from the new input.
 void Reader::restart_timeline(Micros first_timestamp) {
   ++capture_.timeline_restarts;
+  // Every worker gets the old timeline's last clock (an empty batch if need
+  // be) before it ends its flows, so a flow whose timeout passed ends as
+  // `timeout` however many workers there are and however busy they were.
   for (unsigned w = 0; w < workers_.size(); ++w) {
-    if (current_[w] != nullptr) send(w);  // packets of the old timeline first
+    batch_for(w);
+    send(w);
   }
   clock_ = first_timestamp;
   for (unsigned w = 0; w < workers_.size(); ++w) {
