@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   # libraries
   libpcap-dev libxxhash-dev libssl-dev libfmt-dev libyaml-cpp-dev libcli11-dev
+  libzmq3-dev libprotobuf-dev protobuf-compiler libzstd-dev zstd
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev iproute2 iputils-ping netcat-openbsd
   tcpdump softflowd argus-server python3 hyperfine time

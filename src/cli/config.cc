@@ -48,7 +48,51 @@ std::vector<SettingSpec> make_schema() {
        "evicted by flow.max-tombstones (files) or 3600 (live)"},
       {"flow.max-tombstones", T::count, "1048576",
        "cic: timed-out TCP flows remembered for continuation (all workers)", 1, UINT32_MAX},
-      {"output.file", T::text, "-", "output file; - is standard output"},
+      {"output.file.path", T::text, "-", "EVE (or CSV) output file; - is standard output"},
+      {"output.file.mode", T::choice, "auto",
+       "an existing file: truncate, or append (a torn last line is repaired and the signature "
+       "chain continues); auto = truncate when reading captures, append when capturing live",
+       0, UINT64_MAX, {"auto", "truncate", "append"}},
+      {"output.file.policy", T::choice, "auto",
+       "when the file's queue is full: block (nothing is lost) or drop (counted); auto = block "
+       "when reading captures, drop when capturing live",
+       0, UINT64_MAX, {"auto", "block", "drop"}},
+      {"output.file.queue", T::count, "65536", "events queued for the file's thread", 256,
+       1u << 24},
+      {"output.file.rotate-size", T::bytes, "0",
+       "rotate the file when it reaches this size (e.g. 100MiB); 0 = never"},
+      {"output.file.rotate-interval", T::seconds, "0",
+       "rotate the file this many seconds after it was opened (wall clock); 0 = never", 0,
+       UINT32_MAX},
+      {"output.file.compress", T::choice, "none",
+       "compress rotated files: none or zstd (name.zst)", 0, UINT64_MAX, {"none", "zstd"}},
+      {"output.file.retain-count", T::count, "0",
+       "rotated files kept (oldest deleted first); 0 = no limit"},
+      {"output.file.retain-bytes", T::bytes, "0",
+       "bytes of rotated files kept (oldest deleted first); 0 = no limit"},
+      {"output.signing.key-file", T::text, "",
+       "sign every line with HMAC-SHA256 in a hash chain, keyed by this file's raw contents "
+       "(at least 32 bytes); empty = unsigned"},
+      {"output.zmq.endpoint", T::text, "",
+       "also publish every event as protobuf on a ZeroMQ PUB socket bound here "
+       "(tcp://host:port or ipc://path); empty = off"},
+      {"output.zmq.policy", T::choice, "drop",
+       "when the ZeroMQ queue is full: block or drop (counted)", 0, UINT64_MAX,
+       {"block", "drop"}},
+      {"output.zmq.queue", T::count, "65536", "events queued for the ZeroMQ thread", 256,
+       1u << 24},
+      {"output.zmq.send-hwm", T::count, "100000",
+       "ZeroMQ send high-water mark per subscriber (messages)", 1, UINT32_MAX},
+      {"output.zmq.wait-subscribers", T::count, "0",
+       "wait for this many subscribers before publishing (replaying captures to tail)", 0,
+       1024},
+      {"output.zmq.wait-timeout", T::seconds, "10",
+       "give up waiting for subscribers after this many seconds", 0, 3600},
+      {"output.zmq.curve-secret-key-file", T::text, "",
+       "CURVE: this server's secret key (Z85, from `mldefender zmq-keygen`); empty = plain"},
+      {"output.zmq.curve-clients-file", T::text, "",
+       "CURVE: public keys (Z85, one per line) allowed to subscribe; empty = any client that "
+       "knows the server key"},
       {"output.format", T::choice, "eve",
        "eve (JSON lines) or cic-csv (the CIC-IDS2017 CSV columns; the stats record then goes "
        "to standard error)",
@@ -133,6 +177,26 @@ bool parse_seconds(std::string_view v, std::int64_t& micros) {
   return true;
 }
 
+// A byte size: a whole number with an optional unit (k/K/KiB, M/MiB, G/GiB:
+// powers of 1024; kB, MB, GB: powers of 1000).
+bool parse_bytes(std::string_view v, std::uint64_t& bytes) {
+  std::size_t digits = 0;
+  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9') ++digits;
+  std::uint64_t number = 0;
+  if (!parse_uint(v.substr(0, digits), number)) return false;
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"", 1},         {"B", 1},           {"k", 1ull << 10},   {"K", 1ull << 10},
+      {"KiB", 1ull << 10}, {"M", 1ull << 20}, {"MiB", 1ull << 20}, {"G", 1ull << 30},
+      {"GiB", 1ull << 30}, {"kB", 1000},     {"MB", 1000000},     {"GB", 1000000000}};
+  for (const auto& [unit, scale] : kUnits) {
+    if (v.substr(digits) != unit) continue;
+    if (number > UINT64_MAX / scale) return false;
+    bytes = number * scale;
+    return true;
+  }
+  return false;
+}
+
 // Why `value` is not valid for `spec`, or an empty string when it is.
 std::string validate(const SettingSpec& spec, const std::string& value) {
   switch (spec.type) {
@@ -147,6 +211,10 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
         return "must be between " + std::to_string(spec.min) + " and " + std::to_string(spec.max);
       }
       return "";
+    }
+    case SettingType::bytes: {
+      std::uint64_t n = 0;
+      return parse_bytes(value, n) ? "" : "expected a size such as 1048576, 512KiB, 100MiB or 2GiB";
     }
     case SettingType::seconds: {
       std::int64_t us = 0;
@@ -168,8 +236,8 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
       std::string_view unknown;
       return parse_tunnels(value, &unknown) ? "" : "unknown tunnel '" + std::string(unknown) + "'";
     }
-    case SettingType::text:
-      return value.empty() ? "must not be empty" : "";
+    case SettingType::text:  // empty only where empty means "off"
+      return value.empty() && !spec.default_value.empty() ? "must not be empty" : "";
   }
   return "";
 }
@@ -260,6 +328,12 @@ bool Config::boolean(const std::string& key) const {
 std::uint64_t Config::count(const std::string& key) const {
   std::uint64_t n = 0;
   parse_uint(values_.at(key), n);
+  return n;
+}
+
+std::uint64_t Config::bytes(const std::string& key) const {
+  std::uint64_t n = 0;
+  parse_bytes(values_.at(key), n);
   return n;
 }
 

@@ -16,7 +16,7 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class SettingType { boolean, count, seconds, choice, tunnels, text };
+enum class SettingType { boolean, count, bytes, seconds, choice, tunnels, text };
 
 struct SettingSpec {
   std::string key;
@@ -43,6 +43,7 @@ class Config {
   const std::string& text(const std::string& key) const;
   bool boolean(const std::string& key) const;
   std::uint64_t count(const std::string& key) const;
+  std::uint64_t bytes(const std::string& key) const;  // a `bytes` setting
   std::int64_t micros(const std::string& key) const;  // a `seconds` setting
   std::uint32_t tunnel_families(const std::string& key) const;  // a `tunnels` setting
 

@@ -4,6 +4,8 @@
 
 #include "cli/config.h"
 #include "cli/run_command.h"
+#include "cli/tail_command.h"
+#include "cli/verify_command.h"
 
 int main(int argc, char** argv) {
   using namespace mld::cli;
@@ -28,6 +30,36 @@ int main(int argc, char** argv) {
   CLI::App* config_app =
       app.add_subcommand("config", "print every setting with its default and meaning");
 
+  VerifyArguments verify;
+  CLI::App* verify_app =
+      app.add_subcommand("verify", "check the signature chain of event logs; 0 when intact");
+  verify_app->add_option("--key-file", verify.key_files, "signing key file (repeatable)")
+      ->required();
+  verify_app->add_option("files", verify.files, "log files, plain or .zst, any order")
+      ->required();
+  verify_app->add_flag("--allow-unsealed", verify.allow_unsealed,
+                       "the newest file may lack its seal (a log still being written)");
+
+  TailArguments tail;
+  CLI::App* tail_app =
+      app.add_subcommand("tail", "subscribe to a sensor's ZeroMQ stream and print JSON lines");
+  tail_app->add_option("--zmq", tail.endpoint, "endpoint, e.g. tcp://127.0.0.1:5556")
+      ->required();
+  tail_app->add_option("--key-file", tail.key_files, "verify signatures with this key");
+  tail_app->add_option("--curve-server-key", tail.curve_server_key_file,
+                       "the sensor's CURVE public key file (Z85)");
+  tail_app->add_option("--curve-client-key", tail.curve_client_key_file,
+                       "our CURVE secret key file (Z85); default: a fresh key pair");
+  tail_app->add_option("--type", tail.event_types, "only these event types (repeatable)");
+  tail_app->add_option("--count", tail.count, "stop after this many events");
+  tail_app->add_option("--timeout", tail.timeout_seconds,
+                       "stop after this many seconds without an event");
+
+  std::string keygen_prefix;
+  CLI::App* keygen_app =
+      app.add_subcommand("zmq-keygen", "write a CURVE key pair: PREFIX.key and PREFIX.pub");
+  keygen_app->add_option("prefix", keygen_prefix, "path prefix of the key files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -39,10 +71,13 @@ int main(int argc, char** argv) {
     fmt::print("{}", Config().describe());
     return kExitOk;
   }
+  if (verify_app->parsed()) return verify_command(verify);
+  if (tail_app->parsed()) return tail_command(tail);
+  if (keygen_app->parsed()) return zmq_keygen_command(keygen_prefix);
   // Shorthand flags are settings too; they win over the file and earlier --set.
   if (!workers.empty()) run.sets.push_back("pipeline.workers=" + workers);
   if (!profile.empty()) run.sets.push_back("flow.profile=" + profile);
-  if (!output.empty()) run.sets.push_back("output.file=" + output);
+  if (!output.empty()) run.sets.push_back("output.file.path=" + output);
   if (!features.empty()) run.sets.push_back("flow.features=" + features);
   if (!format.empty()) run.sets.push_back("output.format=" + format);
   return run_command(run);

@@ -2,6 +2,7 @@
 // A plain-number snapshot of every counter of a run, summed over threads
 // when read (never on the packet path).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "decode/decode_counters.h"
@@ -63,6 +64,17 @@ struct OutputStats {
   std::uint64_t records_failed = 0;     // never serialized: the output had failed
 };
 
+// One output sink (file, stdout, ZeroMQ), as its thread counted.
+struct SinkStats {
+  std::string name;    // "file", "stdout", "zmq"
+  std::string policy;  // "block" or "drop"
+  std::uint64_t events_written = 0;
+  std::uint64_t dropped_queue_full = 0;   // drop policy: the sink's queue was full
+  std::uint64_t dropped_sink_failed = 0;  // the sink had failed (disk full, ...)
+  std::uint64_t rotations = 0;
+  std::uint64_t torn_lines_repaired = 0;  // at start: a torn last line cut off
+};
+
 struct RunStats {
   CaptureStats capture;
   DecodeStats decode;
@@ -70,6 +82,7 @@ struct RunStats {
   std::vector<WorkerStats> workers;
   DispatchStats dispatch;
   OutputStats output;
+  std::vector<SinkStats> sinks;
 };
 
 }  // namespace mld::pipeline
