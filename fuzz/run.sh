@@ -12,7 +12,8 @@ seconds=${2:-600}
 data=${MLD_SHARED_DATA:-$repo/../shared/data}
 cd "$repo"
 
-cmake --build "$build" -j"$(nproc)" --target fuzz_decoder fuzz_capture_file fuzz_seed_extract
+targets=(fuzz_decoder fuzz_capture_file fuzz_log_verifier)
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" fuzz_seed_extract mldefender
 [ -d fuzz/corpus-decoder ] || fuzz/seed_corpus.sh "$build" fuzz/corpus-decoder
 if [ ! -d fuzz/corpus-capture ]; then
   mkdir -p fuzz/corpus-capture
@@ -21,8 +22,18 @@ if [ ! -d fuzz/corpus-capture ]; then
     -exec cp -t fuzz/corpus-capture {} + 2>/dev/null || true
 fi
 
+if [ ! -d fuzz/corpus-log_verifier ]; then
+  # Real signed logs, as the sensor writes them, with the target's key.
+  mkdir -p fuzz/corpus-log_verifier
+  key=$(mktemp) && printf 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF' >"$key"
+  "$build/mldefender" run -r samples/sample.pcap -o fuzz/corpus-log_verifier/sample.json \
+    --set output.signing.key-file="$key" 2>/dev/null
+  zstd -q -k fuzz/corpus-log_verifier/sample.json
+  rm -f "$key"
+fi
+
 status=0
-for target in fuzz_decoder fuzz_capture_file; do
+for target in "${targets[@]}"; do
   corpus=fuzz/corpus-${target#fuzz_}
   [ "$target" = fuzz_capture_file ] && corpus=fuzz/corpus-capture
   echo "--- $target: ${seconds}s on $(find "$corpus" -type f | wc -l) inputs"

@@ -57,7 +57,7 @@ std::vector<SettingSpec> make_schema() {
        "when the file's queue is full: block (nothing is lost) or drop (counted); auto = block "
        "when reading captures, drop when capturing live",
        0, UINT64_MAX, {"auto", "block", "drop"}},
-      {"output.file.queue", T::count, "65536", "events queued for the file's thread", 256,
+      {"output.file.queue", T::count, "16384", "events queued for the file's thread", 256,
        1u << 24},
       {"output.file.rotate-size", T::bytes, "0",
        "rotate the file when it reaches this size (e.g. 100MiB); 0 = never"},
@@ -79,7 +79,7 @@ std::vector<SettingSpec> make_schema() {
       {"output.zmq.policy", T::choice, "drop",
        "when the ZeroMQ queue is full: block or drop (counted)", 0, UINT64_MAX,
        {"block", "drop"}},
-      {"output.zmq.queue", T::count, "65536", "events queued for the ZeroMQ thread", 256,
+      {"output.zmq.queue", T::count, "16384", "events queued for the ZeroMQ thread", 256,
        1u << 24},
       {"output.zmq.send-hwm", T::count, "100000",
        "ZeroMQ send high-water mark per subscriber (messages)", 1, UINT32_MAX},

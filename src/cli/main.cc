@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   run_app->add_option("--features", features, "dataset, fixed or none (flow.features)");
   run_app->add_option("--format", format, "eve or cic-csv (output.format)");
   run_app->add_option("-c,--config", run.config_file, "YAML configuration file");
-  run_app->add_option("--set", run.sets, "override a setting: key=value (repeatable)");
+  run_app->add_option("--set", run.sets, "override a setting: key=value (repeatable)")
+      ->allow_extra_args(false);
 
   CLI::App* config_app =
       app.add_subcommand("config", "print every setting with its default and meaning");
@@ -33,8 +34,11 @@ int main(int argc, char** argv) {
   VerifyArguments verify;
   CLI::App* verify_app =
       app.add_subcommand("verify", "check the signature chain of event logs; 0 when intact");
+  // allow_extra_args(false): a repeatable option takes one value per use, so
+  // `--key-file K a b` leaves the logs a and b to `files`.
   verify_app->add_option("--key-file", verify.key_files, "signing key file (repeatable)")
-      ->required();
+      ->required()
+      ->allow_extra_args(false);
   verify_app->add_option("files", verify.files, "log files, plain or .zst, any order")
       ->required();
   verify_app->add_flag("--allow-unsealed", verify.allow_unsealed,
@@ -45,12 +49,14 @@ int main(int argc, char** argv) {
       app.add_subcommand("tail", "subscribe to a sensor's ZeroMQ stream and print JSON lines");
   tail_app->add_option("--zmq", tail.endpoint, "endpoint, e.g. tcp://127.0.0.1:5556")
       ->required();
-  tail_app->add_option("--key-file", tail.key_files, "verify signatures with this key");
+  tail_app->add_option("--key-file", tail.key_files, "verify signatures with this key")
+      ->allow_extra_args(false);
   tail_app->add_option("--curve-server-key", tail.curve_server_key_file,
                        "the sensor's CURVE public key file (Z85)");
   tail_app->add_option("--curve-client-key", tail.curve_client_key_file,
                        "our CURVE secret key file (Z85); default: a fresh key pair");
-  tail_app->add_option("--type", tail.event_types, "only these event types (repeatable)");
+  tail_app->add_option("--type", tail.event_types, "only these event types (repeatable)")
+      ->allow_extra_args(false);
   tail_app->add_option("--count", tail.count, "stop after this many events");
   tail_app->add_option("--timeout", tail.timeout_seconds,
                        "stop after this many seconds without an event");

@@ -36,9 +36,12 @@ void install_signal_handlers() {
 
 void report(const std::string& line) { fmt::print(stderr, "mldefender: {}\n", line); }
 
-std::unique_ptr<RunOutput> open_output(const Config& config, std::vector<std::string> inputs) {
+std::unique_ptr<RunOutput> open_output(const Config& config, std::vector<std::string> inputs,
+                                       bool live) {
   try {
-    return std::make_unique<RunOutput>(config, std::move(inputs));
+    return std::make_unique<RunOutput>(config, std::move(inputs), live);
+  } catch (const ConfigError&) {
+    throw;
   } catch (const std::exception& e) {
     report(std::string("error: ") + e.what());
     return nullptr;
@@ -49,14 +52,10 @@ std::unique_ptr<RunOutput> open_output(const Config& config, std::vector<std::st
 // the exit status.
 int finish_run(const pipeline::RunResult& result, RunOutput& output, const std::string& summary) {
   for (const std::string& error : result.input_errors) report("error: " + error);
-  if (!result.output_error.empty()) {
-    report("error: " + result.output_error);
-    return kExitOutputError;
-  }
-  try {
-    output.write_stats(result.stats, wall_clock_now());
-  } catch (const std::exception& e) {
-    report(std::string("error: ") + e.what());
+  const std::string sink_error = output.finish(result.stats, wall_clock_now());
+  const std::string& output_error = result.output_error.empty() ? sink_error : result.output_error;
+  if (!output_error.empty()) {
+    report("error: " + output_error);
     return kExitOutputError;
   }
   report(summary);
@@ -69,7 +68,7 @@ int run_files(const Config& config, const std::vector<std::string>& arguments) {
     throw ConfigError("too many capture files (" + std::to_string(inputs.size()) + ", at most " +
                       std::to_string(UINT16_MAX) + ")");
   }
-  const std::unique_ptr<RunOutput> output = open_output(config, inputs);
+  const std::unique_ptr<RunOutput> output = open_output(config, inputs, /*live=*/false);
   if (output == nullptr) return kExitOutputError;
 
   const pipeline::RunResult result = pipeline::run_file_pipeline(
@@ -89,7 +88,7 @@ int run_live(const Config& config, const std::string& interface) {
   live.snaplen = static_cast<std::uint32_t>(config.count("capture.snaplen"));
   live.ring_bytes = static_cast<std::size_t>(config.count("capture.ring-mb")) << 20;
   live.tick_ms = static_cast<std::uint32_t>(config.count("capture.tick-ms"));
-  const std::unique_ptr<RunOutput> output = open_output(config, {});
+  const std::unique_ptr<RunOutput> output = open_output(config, {}, /*live=*/true);
   if (output == nullptr) return kExitOutputError;
   const pipeline::PipelineOptions options = make_pipeline_options(config, /*live=*/true);
   live.on_capturing = [&] {

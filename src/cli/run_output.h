@@ -1,14 +1,16 @@
 #pragma once
-// Where a run's records go: the output file and the serializer for the sink
-// thread, EVE JSON lines or the CIC CSV (`output.format`).
+// Where a run's events go: the serializer for the pipeline's sink thread and
+// the sinks behind it (the file or standard output, a ZeroMQ stream), built
+// from the output.* settings.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/config.h"
-#include "output/cic_csv_writer.h"
-#include "output/eve_writer.h"
-#include "output/line_file.h"
+#include "common/time.h"
+#include "flow/cic_features.h"
+#include "output/event_fanout.h"
 #include "pipeline/record_consumer.h"
 #include "pipeline/run_stats.h"
 
@@ -16,22 +18,19 @@ namespace mld::cli {
 
 class RunOutput {
  public:
-  // Throws std::runtime_error naming the file when it cannot be created.
+  // Opens every sink. Throws std::runtime_error naming the file, key or
+  // endpoint that failed, ConfigError for settings that do not fit together.
   // `input_names`: the capture files (file mode), for `pcap_filename`.
-  RunOutput(const Config& config, std::vector<std::string> input_names);
+  RunOutput(const Config& config, std::vector<std::string> input_names, bool live);
 
-  pipeline::RecordConsumer& consumer() { return *consumer_; }
+  pipeline::RecordConsumer& consumer() { return *fanout_; }
 
-  // The stats record goes into the EVE stream; CSV has no place for it, so
-  // there it is written to standard error. Throws when the output fails.
-  void write_stats(const pipeline::RunStats& stats, Micros now);
+  // Writes the stats record (EVE: into the stream; CSV: to standard error),
+  // then drains and closes every sink. Returns the first sink error, or "".
+  std::string finish(const pipeline::RunStats& stats, Micros now);
 
  private:
-  std::unique_ptr<output::LineFile> file_;
-  output::EveWriter eve_;
-  output::CicCsvWriter csv_;
-  std::unique_ptr<pipeline::RecordConsumer> consumer_;
-  bool csv_format_;
+  std::unique_ptr<output::EventFanout> fanout_;
 };
 
 // flow.features -> profile; nullopt for "none".

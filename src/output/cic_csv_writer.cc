@@ -71,14 +71,4 @@ void CicCsvWriter::append_row(const flow::FlowRecord& r, TextBuffer& out) const 
   out.push_back('\n');
 }
 
-CicCsvSink::CicCsvSink(LineFile& file, const CicCsvWriter& writer) : file_(file), writer_(writer) {
-  writer_.append_header(file_.buffer());
-  file_.line_added();
-}
-
-void CicCsvSink::consume(const flow::FlowRecord& record) {
-  writer_.append_row(record, file_.buffer());
-  file_.line_added();
-}
-
 }  // namespace mld::output

@@ -4,9 +4,7 @@
 // names and order byte-identical, so CIC tools and models read it unchanged.
 #include "flow/cic_features.h"
 #include "flow/flow_record.h"
-#include "output/line_file.h"
 #include "output/text_buffer.h"
-#include "pipeline/record_consumer.h"
 
 namespace mld::output {
 
@@ -20,18 +18,6 @@ class CicCsvWriter {
 
  private:
   flow::FeatureProfile profile_;
-};
-
-// The serializer for the sink thread: the header first, then a row per flow.
-class CicCsvSink final : public pipeline::RecordConsumer {
- public:
-  CicCsvSink(LineFile& file, const CicCsvWriter& writer);
-  void consume(const flow::FlowRecord& record) override;
-  void flush() override { file_.flush(); }
-
- private:
-  LineFile& file_;
-  const CicCsvWriter& writer_;
 };
 
 }  // namespace mld::output

@@ -183,6 +183,27 @@ void write_worker_stats(JsonWriter& w, const std::vector<pipeline::WorkerStats>&
   w.end_array();
 }
 
+// Per sink, as counted when the stats record was written.
+void write_sink_stats(JsonWriter& w, const std::vector<pipeline::SinkStats>& sinks) {
+  w.key("sinks");
+  w.begin_array();
+  for (const pipeline::SinkStats& sink : sinks) {
+    w.begin_object();
+    w.field("sink", sink.name);
+    w.field("policy", sink.policy);
+    w.field("events_written", sink.events_written);
+    w.key("dropped");
+    w.begin_object();
+    w.field("queue_full", sink.dropped_queue_full);
+    w.field("sink_failed", sink.dropped_sink_failed);
+    w.end_object();
+    w.field("rotations", sink.rotations);
+    w.field("torn_lines_repaired", sink.torn_lines_repaired);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 std::string protocol_name(std::uint8_t protocol) {
@@ -250,6 +271,7 @@ void EveWriter::append_stats(const pipeline::RunStats& s, Micros timestamp, Text
   w.begin_object();
   w.field("records", s.output.records_delivered);
   w.field("records_failed", s.output.records_failed);
+  write_sink_stats(w, s.sinks);
   w.end_object();
   w.end_object();
   w.end_object();

@@ -11,14 +11,17 @@
 
 namespace mld::output {
 
-LineFile::LineFile(const std::string& path) : path_(path) {
+LineFile::LineFile(const std::string& path, bool append) : path_(path) {
   if (path == "-") {
     fd_ = STDOUT_FILENO;
     path_ = "standard output";
   } else {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int keep = append ? O_APPEND : O_TRUNC;
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | keep | O_CLOEXEC, 0644);
     if (fd_ < 0) throw std::runtime_error(path + ": " + std::strerror(errno));
     owns_fd_ = true;
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0) committed_bytes_ = static_cast<std::uint64_t>(st.st_size);
   }
   buffer_.reserve(kFlushThreshold + (1 << 16));
 }
@@ -34,8 +37,8 @@ LineFile::~LineFile() {
   if (owns_fd_) ::close(fd_);
 }
 
-void LineFile::line_added() {
-  ++lines_buffered_;
+void LineFile::lines_added(std::uint64_t count) {
+  lines_buffered_ += count;
   if (buffer_.size() >= kFlushThreshold) flush();
 }
 

@@ -12,21 +12,26 @@ namespace mld::output {
 
 class LineFile {
  public:
-  // "-" writes to standard output. Throws std::runtime_error naming the path.
-  explicit LineFile(const std::string& path);
+  // "-" writes to standard output. `append` keeps what the file holds (its
+  // last line must be complete: see repair_torn_tail). Throws
+  // std::runtime_error naming the path.
+  explicit LineFile(const std::string& path, bool append = false);
   ~LineFile();
   LineFile(const LineFile&) = delete;
   LineFile& operator=(const LineFile&) = delete;
 
   // Appends complete lines to buffer(), then calls line_added() once per line.
   TextBuffer& buffer() { return buffer_; }
-  void line_added();
+  void line_added() { lines_added(1); }
+  void lines_added(std::uint64_t count);
 
   // Writes the buffer. Throws std::runtime_error on failure (the file then
   // ends with the last complete line written).
   void flush();
 
   std::uint64_t lines_written() const { return lines_written_; }
+  // Bytes in the file once the buffer is written (what it held before included).
+  std::uint64_t size() const { return committed_bytes_ + buffer_.size(); }
   const std::string& path() const { return path_; }
 
  private:

@@ -101,6 +101,7 @@ void SinkThread::run() {
     fail(e);
   }
   rotations_.set(sink_->rotations());
+  sink_.reset();
 }
 
 void SinkThread::fail(const std::exception& error) {

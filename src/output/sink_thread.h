@@ -27,10 +27,11 @@ class SinkThread {
   SinkThread& operator=(const SinkThread&) = delete;
 
   bool wants_protobuf() const { return wants_protobuf_; }
+  QueuePolicy policy() const { return policy_; }
 
   // Serializer thread: queue a batch (or count it dropped).
   void publish(std::shared_ptr<const EventBatch> batch);
-  // Drains the queue, closes the sink and joins the thread. Idempotent.
+  // Drains the queue, closes and releases the sink, joins the thread. Idempotent.
   void finish();
 
   // Whether the sink failed, and how (empty when it did not).
@@ -43,7 +44,7 @@ class SinkThread {
   void fail(const std::exception& error);
 
   const std::string name_;
-  const std::unique_ptr<EventSink> sink_;
+  std::unique_ptr<EventSink> sink_;  // released once closed, with its file or socket
   const QueuePolicy policy_;
   const std::size_t capacity_;
   const bool wants_protobuf_;

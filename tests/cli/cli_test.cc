@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/cli_support.h"
 #include "tools/pcap_builder.h"
 
 namespace mld::testing {
@@ -17,36 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `command` through sh; stdout and stderr are captured separately.
-Result shell(const std::string& command) {
-  const std::string err_path = temp_path("stderr.txt");
-  Result r;
-  FILE* pipe = popen((command + " 2>" + err_path).c_str(), "r");
-  std::array<char, 4096> chunk;
-  std::size_t n = 0;
-  while ((n = fread(chunk.data(), 1, chunk.size(), pipe)) > 0) r.out.append(chunk.data(), n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.err = read_file(err_path);
-  return r;
-}
-
-Result mldefender(const std::string& arguments) {
-  return shell(std::string(MLD_BINARY) + " " + arguments);
-}
 
 // Every line a JSON object; returns them.
 std::vector<nlohmann::json> json_lines(const std::string& text) {

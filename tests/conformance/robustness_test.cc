@@ -10,7 +10,7 @@
 #include <regex>
 #include <set>
 
-#include "output/eve_sink.h"
+#include "cli/run_output.h"
 #include "tools/pcap_builder.h"
 #include "tools/run_capture.h"
 #include "tools/shared_data.h"
@@ -38,13 +38,11 @@ TEST(Robustness, EveryCaptureRunsToTheEndWithWholeLinesAndNamedErrors) {
     ++captures;
     pipeline::RunResult result;
     {
-      output::LineFile file(out_path);
-      output::EveWriter writer({capture});
-      output::EveSink sink(file, writer);
-      result = pipeline::run_file_pipeline(options, {capture}, sink);
-      writer.append_stats(result.stats, 0, file.buffer());
-      file.line_added();
-      file.flush();
+      cli::Config config;
+      config.set("output.file.path", out_path, "test");
+      cli::RunOutput output(config, {capture}, /*live=*/false);
+      result = pipeline::run_file_pipeline(options, {capture}, output.consumer());
+      EXPECT_EQ(output.finish(result.stats, 0), "") << capture;
     }
     for (const std::string& error : result.input_errors) {
       ++failed_inputs;

@@ -1,0 +1,249 @@
+#include "output/protobuf_encoder.h"
+
+#include <mldefender/events/v1/events.pb.h>  // generated, in the build tree
+
+#include <array>
+#include <stdexcept>
+
+#include "decode/drop_reason.h"
+#include "flow/cic_columns.h"
+#include "output/community_id.h"
+#include "output/eve_writer.h"
+#include "output/iso_time.h"
+
+namespace mld::output {
+namespace {
+
+namespace pb = mld::events::v1;
+
+// Sets a string field from a formatted time without a temporary std::string.
+template <class Setter>
+void set_time(Micros time, Setter set) {
+  char text[kMaxTimeLength];
+  set(text, format_time(time, TimeStyle::eve, text));
+}
+
+std::string format_address(const decode::IpAddress& address, decode::IpVersion version) {
+  char text[decode::IpAddress::kMaxTextLength];
+  return std::string(text, address.format(version, text));
+}
+
+// One CIC column into its typed field: the schema gives each column the type
+// its value always has (the subflow columns, whose type depends on the
+// profile, are set again afterwards).
+void set_column(pb::Features& f, void (pb::Features::*setter)(std::int64_t),
+                const flow::CicValue& v) {
+  (f.*setter)(v.integer);
+}
+void set_column(pb::Features& f, void (pb::Features::*setter)(double), const flow::CicValue& v) {
+  (f.*setter)(v.real);
+}
+
+void set_features(const flow::CicValues& values, pb::Features& f) {
+  using flow::CicColumn;
+  // A column without a field of its name in the schema does not compile.
+#define MLD_SET_COLUMN(key, csv) \
+  set_column(f, &pb::Features::set_##key, values[static_cast<std::size_t>(CicColumn::key)]);
+  MLD_CIC_COLUMNS(MLD_SET_COLUMN)
+#undef MLD_SET_COLUMN
+  auto subflow = [&](CicColumn column, void (pb::Features::*set_real)(double)) {
+    const flow::CicValue& v = values[static_cast<std::size_t>(column)];
+    if (v.is_float) (f.*set_real)(v.real);
+  };
+  subflow(CicColumn::subflow_fwd_packets, &pb::Features::set_subflow_fwd_packets_real);
+  subflow(CicColumn::subflow_fwd_bytes, &pb::Features::set_subflow_fwd_bytes_real);
+  subflow(CicColumn::subflow_bwd_packets, &pb::Features::set_subflow_bwd_packets_real);
+  subflow(CicColumn::subflow_bwd_bytes, &pb::Features::set_subflow_bwd_bytes_real);
+}
+
+void set_stats(const pipeline::RunStats& s, pb::Stats& out) {
+  pb::Stats::Capture& capture = *out.mutable_capture();
+  capture.set_inputs(s.capture.inputs);
+  capture.set_input_errors(s.capture.input_errors);
+  capture.set_packets(s.decode.packets_read);
+  capture.set_bytes(s.decode.bytes_read);
+  capture.set_timestamps_clamped(s.capture.timestamps_clamped);
+  capture.set_timeline_restarts(s.capture.timeline_restarts);
+  capture.set_kernel_packets(s.capture.kernel_packets);
+  capture.set_kernel_drops(s.capture.kernel_drops);
+
+  pb::Stats::Decoder& decoder = *out.mutable_decoder();
+  decoder.set_packets(s.decode.packets_decoded);
+  decoder.set_tunnelled(s.decode.tunnelled);
+  decoder.set_dropped(s.decode.dropped());
+  pb::Stats::Drops& drops = *decoder.mutable_drops();
+#define MLD_SET_DROP(name) \
+  drops.set_##name(s.decode.drops[static_cast<std::size_t>(decode::DropReason::name)]);
+  MLD_DROP_REASONS(MLD_SET_DROP)
+#undef MLD_SET_DROP
+  // The note names are a plain list: found by name once, checked by a test.
+  static const auto note_fields = [] {
+    std::array<const google::protobuf::FieldDescriptor*, decode::kDecodeNoteCount> fields{};
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      fields[i] = pb::Stats::Notes::descriptor()->FindFieldByName(decode::kDecodeNoteNames[i]);
+      if (fields[i] == nullptr) {
+        throw std::logic_error(std::string("events.proto: Stats.Notes has no field ") +
+                               decode::kDecodeNoteNames[i]);
+      }
+    }
+    return fields;
+  }();
+  pb::Stats::Notes& notes = *decoder.mutable_notes();
+  for (std::size_t i = 0; i < note_fields.size(); ++i) {
+    notes.GetReflection()->SetUInt64(&notes, note_fields[i], s.decode.notes[i]);
+  }
+
+  pb::Stats::Flows& flows = *out.mutable_flow();
+  flows.set_packets(s.flow.packets);
+  flows.set_bytes(s.flow.bytes);
+  flows.set_created(s.flow.created);
+  flows.set_continuations(s.flow.continuations);
+  pb::Stats::Ended& ended = *flows.mutable_ended();
+#define MLD_SET_ENDED(name, text) \
+  ended.set_##name(s.flow.ended[static_cast<std::size_t>(flow::EndReason::name)]);
+  MLD_END_REASONS(MLD_SET_ENDED)
+#undef MLD_SET_ENDED
+  flows.set_evicted(s.flow.ended[static_cast<std::size_t>(flow::EndReason::eviction)]);
+  flows.set_active(s.flow.active);
+  flows.set_timestamps_clamped(s.flow.timestamps_clamped);
+  flows.set_tombstones_expired(s.flow.tombstones_expired);
+  flows.set_tombstones_evicted(s.flow.tombstones_evicted);
+
+  for (std::size_t i = 0; i < s.workers.size(); ++i) {
+    const pipeline::WorkerStats& from = s.workers[i];
+    pb::Stats::Worker& worker = *out.add_workers();
+    worker.set_worker(i);
+    worker.set_packets(from.packets);
+    worker.set_flows(from.flows_created);
+    worker.set_records_dropped(from.records_dropped);
+    worker.set_packets_forwarded(from.packets_forwarded);
+    worker.set_forward_drops(from.forward_drops);
+  }
+  out.mutable_dispatch()->set_packets_forwarded(s.dispatch.packets_forwarded);
+  out.mutable_dispatch()->set_forward_drops(s.dispatch.forward_drops);
+
+  pb::Stats::Output& output = *out.mutable_output();
+  output.set_records(s.output.records_delivered);
+  output.set_records_failed(s.output.records_failed);
+  for (const pipeline::SinkStats& from : s.sinks) {
+    pb::Stats::Sink& sink = *output.add_sinks();
+    sink.set_sink(from.name);
+    sink.set_policy(from.policy);
+    sink.set_events_written(from.events_written);
+    sink.mutable_dropped()->set_queue_full(from.dropped_queue_full);
+    sink.mutable_dropped()->set_sink_failed(from.dropped_sink_failed);
+    sink.set_rotations(from.rotations);
+    sink.set_torn_lines_repaired(from.torn_lines_repaired);
+  }
+}
+
+}  // namespace
+
+struct ProtobufEncoder::Impl {
+  std::vector<std::string> input_names;
+  std::optional<flow::FeatureProfile> features;
+  // One message for every event: Clear() keeps the strings' and repeated
+  // fields' capacity. A oneof body would be freed by Clear(), so the flow
+  // body is taken out first and put back (flows are the hot path).
+  pb::Event event;
+  std::unique_ptr<pb::Flow> spare_flow;
+
+  void start_event() {
+    if (event.has_flow()) spare_flow.reset(event.release_flow());
+    event.Clear();
+  }
+
+  pb::Flow& flow_body() {
+    if (spare_flow) {
+      spare_flow->Clear();
+    } else {
+      spare_flow = std::make_unique<pb::Flow>();
+    }
+    event.set_allocated_flow(spare_flow.release());
+    return *event.mutable_flow();
+  }
+
+  void finish_event(EventBatch& batch) {
+    event.AppendToString(&batch.protobuf);
+    batch.protobuf_added();
+  }
+};
+
+ProtobufEncoder::ProtobufEncoder(std::vector<std::string> input_names,
+                                 std::optional<flow::FeatureProfile> features)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->input_names = std::move(input_names);
+  impl_->features = features;
+}
+
+ProtobufEncoder::~ProtobufEncoder() = default;
+
+void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) {
+  impl_->start_event();
+  pb::Event& e = impl_->event;
+  set_time(r.start, [&](const char* text, std::size_t n) { e.set_timestamp(text, n); });
+  e.set_flow_id(r.flow_id);
+  if (r.input_index < impl_->input_names.size()) {
+    e.set_pcap_filename(impl_->input_names[r.input_index]);
+  }
+  e.set_event_type("flow");
+  for (std::uint8_t i = 0; i < r.vlans.count; ++i) e.add_vlan(r.vlans.ids[i]);
+  e.set_src_ip(format_address(r.src_ip, r.ip_version));
+  e.set_src_port(r.src_port);
+  e.set_dest_ip(format_address(r.dst_ip, r.ip_version));
+  e.set_dest_port(r.dst_port);
+  e.set_proto(protocol_name(r.protocol));
+  if (r.icmp_type >= 0) {
+    e.set_icmp_type(r.icmp_type);
+    e.set_icmp_code(r.icmp_code);
+  }
+  e.set_community_id(community_id_v1({r.ip_version, r.protocol, r.src_ip, r.dst_ip, r.src_port,
+                                      r.dst_port, r.icmp_type, r.icmp_code}));
+  if (r.tunnel.kind != decode::TunnelKind::none) {
+    pb::Tunnel& tunnel = *e.mutable_tunnel();
+    const std::string_view type = decode::tunnel_kind_name(r.tunnel.kind);
+    tunnel.set_type(type.data(), type.size());
+    tunnel.set_depth(r.tunnel.depth);
+    if (r.tunnel.id != 0) tunnel.set_id(r.tunnel.id);
+  }
+
+  pb::Flow& f = impl_->flow_body();
+  f.set_pkts_toserver(r.packets_toserver);
+  f.set_pkts_toclient(r.packets_toclient);
+  f.set_bytes_toserver(r.bytes_toserver);
+  f.set_bytes_toclient(r.bytes_toclient);
+  set_time(r.start, [&](const char* text, std::size_t n) { f.set_start(text, n); });
+  set_time(r.end, [&](const char* text, std::size_t n) { f.set_end(text, n); });
+  // Suricata's age: difference of the whole seconds of end and start.
+  f.set_age(r.end / kMicrosPerSecond - r.start / kMicrosPerSecond);
+  const auto set_text = [](std::string_view text, auto setter) { setter(text.data(), text.size()); };
+  set_text(flow::flow_state_name(r.state), [&](const char* p, std::size_t n) { f.set_state(p, n); });
+  set_text(flow::end_reason_name(r.reason), [&](const char* p, std::size_t n) { f.set_reason(p, n); });
+  f.set_alerted(false);
+  set_text(flow::conn_state_name(r.conn_state),
+           [&](const char* p, std::size_t n) { f.set_conn_state(p, n); });
+  set_text(r.history_view(), [&](const char* p, std::size_t n) { f.set_history(p, n); });
+
+  if (r.has_features && impl_->features) {
+    const flow::FeatureProfile profile = *impl_->features;
+    pb::Features& features = *e.mutable_features();
+    set_text(flow::feature_profile_name(profile),
+             [&](const char* p, std::size_t n) { features.set_cic_profile(p, n); });
+    set_text(flow::cic_end_reason_name(r.reason),
+             [&](const char* p, std::size_t n) { features.set_cic_end_reason(p, n); });
+    set_features(r.features.values(r.cic_context(), profile), features);
+  }
+  impl_->finish_event(batch);
+}
+
+void ProtobufEncoder::append_stats(const pipeline::RunStats& stats, Micros timestamp,
+                                   EventBatch& batch) {
+  impl_->start_event();
+  pb::Event& e = impl_->event;
+  set_time(timestamp, [&](const char* text, std::size_t n) { e.set_timestamp(text, n); });
+  e.set_event_type("stats");
+  set_stats(stats, *e.mutable_stats());
+  impl_->finish_event(batch);
+}
+
+}  // namespace mld::output
