@@ -32,11 +32,13 @@ constexpr int kCannotStart = 2;
 
 // How often a wait for messages looks at the signal flag.
 constexpr std::chrono::milliseconds kSignalCheck(200);
-// Room for bursts (a replayed capture) before the sensor sees a full queue.
+// Room for bursts (a replayed capture) before the sensor sees a full queue:
+// as much as the sensor's default output.zmq.send-hwm.
 constexpr int kReceiveHwm = 100000;
 
-std::atomic<bool> g_stop{false};
-extern "C" void request_stop(int) { g_stop.store(true); }
+// SIGINT/SIGTERM: finish the current message, flush, exit with the verdict.
+std::atomic<bool> stop_requested{false};
+void request_stop(int) { stop_requested.store(true); }
 
 void report(const std::string& line) { fmt::print(stderr, "mldefender: {}\n", line); }
 
@@ -87,7 +89,7 @@ class Tail {
   int run() {
     auto last_event = Clock::now();
     const auto silence = std::chrono::duration<double>(arguments_.timeout_seconds);
-    while (!g_stop.load() && (arguments_.count == 0 || received_ < arguments_.count)) {
+    while (!stop_requested.load() && (arguments_.count == 0 || received_ < arguments_.count)) {
       zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
       auto wait = kSignalCheck;
       if (arguments_.timeout_seconds > 0) {

@@ -196,6 +196,7 @@ void write_sink_stats(JsonWriter& w, const std::vector<pipeline::SinkStats>& sin
     w.begin_object();
     w.field("queue_full", sink.dropped_queue_full);
     w.field("sink_failed", sink.dropped_sink_failed);
+    w.field("downstream", sink.dropped_downstream);
     w.end_object();
     w.field("rotations", sink.rotations);
     w.field("torn_lines_repaired", sink.torn_lines_repaired);

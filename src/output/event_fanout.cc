@@ -1,5 +1,6 @@
 #include "output/event_fanout.h"
 
+#include <chrono>
 #include <stdexcept>
 
 namespace mld::output {
@@ -57,7 +58,12 @@ std::string EventFanout::finish(pipeline::RunStats stats, Micros now,
   if (finished_) return {};
   finished_ = true;
   publish();
-  for (const auto& sink : sinks_) stats.sinks.push_back(sink->stats());
+  // The counts the stats record gives include every event before it (a sink
+  // that cannot catch up within a second is reported as it stands).
+  for (const auto& sink : sinks_) {
+    sink->wait_until_drained(std::chrono::seconds(1));
+    stats.sinks.push_back(sink->stats());
+  }
   EventBatch& batch = current();
   if (format_ == LineFormat::cic_csv) {
     TextBuffer line;

@@ -21,6 +21,9 @@ class EventSink {
   // The run is over: seal and flush. Throws like write().
   virtual void close() = 0;
 
+  // Events the sink accepted but its transport refused (a ZeroMQ subscriber
+  // at its high-water mark).
+  virtual std::uint64_t dropped_downstream() const { return 0; }
   virtual std::uint64_t rotations() const { return 0; }
   virtual std::uint64_t torn_lines_repaired() const { return 0; }
 };

@@ -14,6 +14,7 @@
 #include "output/iso_time.h"
 #include "output/json_writer.h"
 #include "output/line_file.h"
+#include "output/log_line_reader.h"
 #include "output/rotated_files.h"
 #include "output/torn_tail.h"
 
@@ -100,6 +101,7 @@ class FileSink final : public EventSink {
 
  private:
   void open(bool append);
+  void open_to_append();
   void finish_interrupted_compressions();
   void rotate();
   void write_log_line(std::string_view action, const std::function<void(JsonWriter&)>& fields);
@@ -129,29 +131,41 @@ FileSink::FileSink(const FileSinkOptions& options)
   if (rotates && !is_stdout_) {
     rotated_.emplace(options.path);
     housekeeper_ = std::make_unique<Housekeeper>(options, *rotated_);
-    if (options.compress) finish_interrupted_compressions();
   }
-
-  if (!options.append || is_stdout_) {
+  if (options.append && !is_stdout_) {
+    open_to_append();
+  } else {
     open(/*append=*/false);
     if (signer_) write_open_line("start");
-    return;
   }
-  // Appending: whole lines only, and the signature chain goes on from the
-  // last line the previous run wrote.
-  const FileTail tail = repair_torn_tail(options.path);
+  file_->flush();  // the open line is on disk before any event
+  if (housekeeper_ && options.compress) finish_interrupted_compressions();
+}
+
+// Whole lines only, and the signature chain goes on from the last line the
+// previous run wrote: in this file, or - killed just after a rotation - in
+// the newest rotated one.
+void FileSink::open_to_append() {
+  const FileTail tail = repair_torn_tail(options_.path);
   torn_lines_repaired_ = tail.torn_line_removed ? 1 : 0;
   open(/*append=*/true);
   if (!signer_) return;
-  const std::optional<SignedLine> last = parse_signed_line(tail.last_line);
+  std::string last_line = tail.last_line;
+  if (last_line.empty() && rotated_ && !rotated_->list().empty()) {
+    try {
+      last_line = last_line_of(rotated_->list().back());
+    } catch (const LogReadError&) {
+      // Unreadable: the chain starts afresh, and verify will say where.
+    }
+  }
+  const std::optional<SignedLine> last = parse_signed_line(last_line);
   if (!last) {
     write_open_line("start");
     return;
   }
   signer_->reset({last->seq, last->mac});
-  const bool sealed = last->object_open.find("\"event_type\":\"log\",\"log\":{\"action\":\"seal\"") !=
-                      std::string_view::npos;
-  write_open_line("restart", sealed);
+  constexpr std::string_view kSeal = "\"event_type\":\"log\",\"log\":{\"action\":\"seal\"";
+  write_open_line("restart", last->object_open.find(kSeal) != std::string_view::npos);
 }
 
 // A run killed while compressing leaves the plain rotated file (whole) with
@@ -215,6 +229,7 @@ void FileSink::rotate() {
   ++rotations_;
   open(/*append=*/false);
   if (signer_) write_open_line("rotation");
+  file_->flush();
   housekeeper_->file_rotated(rotated_name);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "output/line_signer.h"
+#include "output/log_line_reader.h"  // LogReadError
 
 namespace mld::output {
 
@@ -65,13 +66,6 @@ struct VerifyResult {
   std::optional<VerifyProblem> problem;  // the first one, in chain order
   ChainSummary summary;
   bool ok() const { return !problem.has_value(); }
-};
-
-// A file could not be opened or read (as opposed to content that does not
-// verify). The message names the file.
-class LogReadError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 // Verifies `paths` as one chain signed with any of `keys` (several when the

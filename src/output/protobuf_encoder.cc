@@ -16,17 +16,35 @@ namespace {
 
 namespace pb = mld::events::v1;
 
-// Sets a string field from a formatted time without a temporary std::string.
-template <class Setter>
-void set_time(Micros time, Setter set) {
-  char text[kMaxTimeLength];
-  set(text, format_time(time, TimeStyle::eve, text));
-}
+// Protobuf 3.21's string setters take (pointer, size), not std::string_view;
+// this spares a temporary std::string per field.
+#define MLD_SET_TEXT(message, field, text)             \
+  do {                                                 \
+    const std::string_view view_ = (text);             \
+    (message).set_##field(view_.data(), view_.size()); \
+  } while (0)
 
-std::string format_address(const decode::IpAddress& address, decode::IpVersion version) {
-  char text[decode::IpAddress::kMaxTextLength];
-  return std::string(text, address.format(version, text));
-}
+// A time as EVE writes it, formatted on the stack.
+class TimeText {
+ public:
+  explicit TimeText(Micros time) : size_(format_time(time, TimeStyle::eve, text_)) {}
+  std::string_view view() const { return {text_, size_}; }
+
+ private:
+  char text_[kMaxTimeLength];
+  std::size_t size_;
+};
+
+class AddressText {
+ public:
+  AddressText(const decode::IpAddress& address, decode::IpVersion version)
+      : size_(address.format(version, text_)) {}
+  std::string_view view() const { return {text_, size_}; }
+
+ private:
+  char text_[decode::IpAddress::kMaxTextLength];
+  std::size_t size_;
+};
 
 // One CIC column into its typed field: the schema gives each column the type
 // its value always has (the subflow columns, whose type depends on the
@@ -132,6 +150,7 @@ void set_stats(const pipeline::RunStats& s, pb::Stats& out) {
     sink.set_events_written(from.events_written);
     sink.mutable_dropped()->set_queue_full(from.dropped_queue_full);
     sink.mutable_dropped()->set_sink_failed(from.dropped_sink_failed);
+    sink.mutable_dropped()->set_downstream(from.dropped_downstream);
     sink.set_rotations(from.rotations);
     sink.set_torn_lines_repaired(from.torn_lines_repaired);
   }
@@ -181,16 +200,18 @@ ProtobufEncoder::~ProtobufEncoder() = default;
 void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) {
   impl_->start_event();
   pb::Event& e = impl_->event;
-  set_time(r.start, [&](const char* text, std::size_t n) { e.set_timestamp(text, n); });
+  const TimeText start(r.start), end(r.end);
+  MLD_SET_TEXT(e, timestamp, start.view());
   e.set_flow_id(r.flow_id);
   if (r.input_index < impl_->input_names.size()) {
     e.set_pcap_filename(impl_->input_names[r.input_index]);
   }
   e.set_event_type("flow");
   for (std::uint8_t i = 0; i < r.vlans.count; ++i) e.add_vlan(r.vlans.ids[i]);
-  e.set_src_ip(format_address(r.src_ip, r.ip_version));
+  const AddressText src(r.src_ip, r.ip_version), dest(r.dst_ip, r.ip_version);
+  MLD_SET_TEXT(e, src_ip, src.view());
   e.set_src_port(r.src_port);
-  e.set_dest_ip(format_address(r.dst_ip, r.ip_version));
+  MLD_SET_TEXT(e, dest_ip, dest.view());
   e.set_dest_port(r.dst_port);
   e.set_proto(protocol_name(r.protocol));
   if (r.icmp_type >= 0) {
@@ -201,8 +222,7 @@ void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) 
                                       r.dst_port, r.icmp_type, r.icmp_code}));
   if (r.tunnel.kind != decode::TunnelKind::none) {
     pb::Tunnel& tunnel = *e.mutable_tunnel();
-    const std::string_view type = decode::tunnel_kind_name(r.tunnel.kind);
-    tunnel.set_type(type.data(), type.size());
+    MLD_SET_TEXT(tunnel, type, decode::tunnel_kind_name(r.tunnel.kind));
     tunnel.set_depth(r.tunnel.depth);
     if (r.tunnel.id != 0) tunnel.set_id(r.tunnel.id);
   }
@@ -212,25 +232,21 @@ void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) 
   f.set_pkts_toclient(r.packets_toclient);
   f.set_bytes_toserver(r.bytes_toserver);
   f.set_bytes_toclient(r.bytes_toclient);
-  set_time(r.start, [&](const char* text, std::size_t n) { f.set_start(text, n); });
-  set_time(r.end, [&](const char* text, std::size_t n) { f.set_end(text, n); });
+  MLD_SET_TEXT(f, start, start.view());
+  MLD_SET_TEXT(f, end, end.view());
   // Suricata's age: difference of the whole seconds of end and start.
   f.set_age(r.end / kMicrosPerSecond - r.start / kMicrosPerSecond);
-  const auto set_text = [](std::string_view text, auto setter) { setter(text.data(), text.size()); };
-  set_text(flow::flow_state_name(r.state), [&](const char* p, std::size_t n) { f.set_state(p, n); });
-  set_text(flow::end_reason_name(r.reason), [&](const char* p, std::size_t n) { f.set_reason(p, n); });
+  MLD_SET_TEXT(f, state, flow::flow_state_name(r.state));
+  MLD_SET_TEXT(f, reason, flow::end_reason_name(r.reason));
   f.set_alerted(false);
-  set_text(flow::conn_state_name(r.conn_state),
-           [&](const char* p, std::size_t n) { f.set_conn_state(p, n); });
-  set_text(r.history_view(), [&](const char* p, std::size_t n) { f.set_history(p, n); });
+  MLD_SET_TEXT(f, conn_state, flow::conn_state_name(r.conn_state));
+  MLD_SET_TEXT(f, history, r.history_view());
 
   if (r.has_features && impl_->features) {
     const flow::FeatureProfile profile = *impl_->features;
     pb::Features& features = *e.mutable_features();
-    set_text(flow::feature_profile_name(profile),
-             [&](const char* p, std::size_t n) { features.set_cic_profile(p, n); });
-    set_text(flow::cic_end_reason_name(r.reason),
-             [&](const char* p, std::size_t n) { features.set_cic_end_reason(p, n); });
+    MLD_SET_TEXT(features, cic_profile, flow::feature_profile_name(profile));
+    MLD_SET_TEXT(features, cic_end_reason, flow::cic_end_reason_name(r.reason));
     set_features(r.features.values(r.cic_context(), profile), features);
   }
   impl_->finish_event(batch);
@@ -240,7 +256,8 @@ void ProtobufEncoder::append_stats(const pipeline::RunStats& stats, Micros times
                                    EventBatch& batch) {
   impl_->start_event();
   pb::Event& e = impl_->event;
-  set_time(timestamp, [&](const char* text, std::size_t n) { e.set_timestamp(text, n); });
+  const TimeText time(timestamp);
+  MLD_SET_TEXT(e, timestamp, time.view());
   e.set_event_type("stats");
   set_stats(stats, *e.mutable_stats());
   impl_->finish_event(batch);

@@ -80,20 +80,15 @@ void SinkThread::run() {
       }
       batch = std::move(queue_.front());
       queue_.pop_front();
+      writing_ = true;
     }
     changed_.notify_all();  // a blocked publisher may go on
-    if (!failed()) {
-      try {
-        sink_->write(*batch);
-        written_.add(batch->events());
-        rotations_.set(sink_->rotations());
-        continue;
-      } catch (const std::exception& e) {
-        fail(e);
-      }
+    write(*batch);
+    {
+      std::lock_guard lock(mutex_);
+      writing_ = false;
     }
-    std::lock_guard lock(mutex_);
-    dropped_sink_failed_ += batch->events();
+    changed_.notify_all();  // wait_until_drained may be waiting
   }
   try {
     if (!failed()) sink_->close();
@@ -101,7 +96,29 @@ void SinkThread::run() {
     fail(e);
   }
   rotations_.set(sink_->rotations());
+  dropped_downstream_.set(sink_->dropped_downstream());
   sink_.reset();
+}
+
+void SinkThread::write(const EventBatch& batch) {
+  if (!failed()) {
+    try {
+      sink_->write(batch);
+      written_.add(batch.events());
+      rotations_.set(sink_->rotations());
+      dropped_downstream_.set(sink_->dropped_downstream());
+      return;
+    } catch (const std::exception& e) {
+      fail(e);
+    }
+  }
+  std::lock_guard lock(mutex_);
+  dropped_sink_failed_ += batch.events();
+}
+
+void SinkThread::wait_until_drained(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, limit, [&] { return (queue_.empty() && !writing_) || failed_; });
 }
 
 void SinkThread::fail(const std::exception& error) {
@@ -128,6 +145,7 @@ pipeline::SinkStats SinkThread::stats() const {
   s.name = name_;
   s.policy = policy_ == QueuePolicy::block ? "block" : "drop";
   s.events_written = written_.get();
+  s.dropped_downstream = dropped_downstream_.get();
   {
     std::lock_guard lock(mutex_);
     s.dropped_queue_full = dropped_queue_full_;

@@ -3,6 +3,7 @@
 // When the queue is full the serializer either waits (`block`: nothing is
 // lost, the capture slows down) or drops the batch and counts its events
 // (`drop`: live capture never waits on a slow disk or network).
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -31,6 +32,9 @@ class SinkThread {
 
   // Serializer thread: queue a batch (or count it dropped).
   void publish(std::shared_ptr<const EventBatch> batch);
+  // Waits (at most `limit`) until every batch queued so far is written, so
+  // stats() counts them.
+  void wait_until_drained(std::chrono::milliseconds limit);
   // Drains the queue, closes and releases the sink, joins the thread. Idempotent.
   void finish();
 
@@ -41,6 +45,7 @@ class SinkThread {
 
  private:
   void run();
+  void write(const EventBatch& batch);
   void fail(const std::exception& error);
 
   const std::string name_;
@@ -53,6 +58,7 @@ class SinkThread {
   std::condition_variable changed_;
   std::deque<std::shared_ptr<const EventBatch>> queue_;
   bool closing_ = false;
+  bool writing_ = false;  // a batch taken from the queue is being written
   bool failed_ = false;
   std::string error_;
 
@@ -60,6 +66,7 @@ class SinkThread {
   std::uint64_t dropped_queue_full_ = 0;
   std::uint64_t dropped_sink_failed_ = 0;
   Counter written_;  // the sink thread's
+  Counter dropped_downstream_;
   Counter rotations_;
   Counter torn_lines_repaired_;
   std::thread thread_;

@@ -3,6 +3,7 @@
 #include <mldefender/events/v1/events.pb.h>  // generated, in the build tree
 
 #include <algorithm>
+#include <cstring>
 
 namespace mld::output {
 namespace {
@@ -29,7 +30,7 @@ std::string StreamVerifier::authenticate(const events::v1::Envelope& e) {
   Mac previous{};
   std::copy(e.prev_hmac().begin(), e.prev_hmac().end(), previous.begin());
   const Mac expected = mac->second->compute(previous, e.seq(), e.event());
-  if (!std::equal(expected.begin(), expected.end(), e.hmac().begin())) {
+  if (std::memcmp(expected.data(), e.hmac().data(), expected.size()) != 0) {
     return seq + ": modified (signature does not match)";
   }
   return {};

@@ -37,7 +37,7 @@ class ZmqSink final : public EventSink {
   void close() override;
 
   // Events ZeroMQ refused because a subscriber's queue was full. Any thread.
-  std::uint64_t dropped_at_hwm() const { return dropped_at_hwm_.get(); }
+  std::uint64_t dropped_downstream() const override { return dropped_at_hwm_.get(); }
   // Subscriptions received so far (a subscriber sends one per topic).
   std::uint64_t subscriptions() const { return subscriptions_.get(); }
   // CURVE clients the allow-list turned away (0 without a clients file).

@@ -71,6 +71,7 @@ struct SinkStats {
   std::uint64_t events_written = 0;
   std::uint64_t dropped_queue_full = 0;   // drop policy: the sink's queue was full
   std::uint64_t dropped_sink_failed = 0;  // the sink had failed (disk full, ...)
+  std::uint64_t dropped_downstream = 0;   // its transport refused them (ZeroMQ high-water mark)
   std::uint64_t rotations = 0;
   std::uint64_t torn_lines_repaired = 0;  // at start: a torn last line cut off
 };

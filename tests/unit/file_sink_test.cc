@@ -171,7 +171,9 @@ TEST_F(FileSinkTest, RotatesBySizeChainsAcrossFilesAndCompresses) {
       const nlohmann::json event = nlohmann::json::parse(line);
       EXPECT_EQ(event["integrity"]["seq"], ++seq);
       last_hmac = event["integrity"]["hmac"];
-      if (event["event_type"] == "flow") EXPECT_EQ(event["n"], next_event++);
+      if (event["event_type"] == "flow") {
+        EXPECT_EQ(event["n"], next_event++);
+      }
     }
   }
   EXPECT_EQ(next_event, 200);

@@ -297,13 +297,22 @@ pipeline::RunStats numbered_stats(std::size_t workers, std::size_t sinks) {
   for (std::uint64_t& c : s.decode.notes) c = n++;
   for (std::uint64_t& c : s.flow.ended) c = n++;
   for (std::size_t i = 0; i < workers; ++i) {
-    s.workers.push_back({n, n + 1, n + 2, n + 3, n + 4});
-    n += 5;
+    pipeline::WorkerStats& w = s.workers.emplace_back();
+    for (std::uint64_t* c : {&w.packets, &w.flows_created, &w.records_dropped,
+                             &w.packets_forwarded, &w.forward_drops}) {
+      *c = n++;
+    }
   }
   for (std::size_t i = 0; i < sinks; ++i) {
-    s.sinks.push_back({i == 0 ? "file" : "zmq", i == 0 ? "block" : "drop", n, n + 1, n + 2,
-                       n + 3, n + 4});
-    n += 5;
+    pipeline::SinkStats sink;
+    sink.name = i == 0 ? "file" : "zmq";
+    sink.policy = i == 0 ? "block" : "drop";
+    for (std::uint64_t* c : {&sink.events_written, &sink.dropped_queue_full,
+                             &sink.dropped_sink_failed, &sink.dropped_downstream, &sink.rotations,
+                             &sink.torn_lines_repaired}) {
+      *c = n++;
+    }
+    s.sinks.push_back(sink);
   }
   return s;
 }
