@@ -19,6 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "cli/cli_support.h"
+#include "tools/temp_dir.h"
+
 extern char** environ;
 
 namespace mld::testing {
@@ -29,40 +32,12 @@ using namespace std::chrono_literals;
 
 constexpr auto kPatience = 120s;  // upper bound for a child to finish
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "mld-tail-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-struct Result {
-  int status = -1;  // exit status, or 128 + signal
-  std::string out, err;
-};
 
 // The mldefender binary as a child process, its output in files.
 class Child {
@@ -162,7 +137,7 @@ std::size_t events_of(const std::string& capture, const TempDir& dir) {
 }
 
 void expect_tail_prints_the_file(const std::string& capture) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   const std::size_t n = events_of(capture, dir);
   ASSERT_GT(n, 1u);
   const Published p =
@@ -197,7 +172,7 @@ std::string without_signature(const std::string& line) {
 }
 
 TEST(TailCli, VerifiesASignedStream) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   std::ofstream(dir.file("log.key")) << std::string(32, 'k');
   const std::size_t n = events_of(sample(), dir);
   const Published p = publish_to_tail(sample(), "ipc://" + dir.file("events"), n,
@@ -218,7 +193,7 @@ TEST(TailCli, VerifiesASignedStream) {
 }
 
 TEST(TailCli, EventsSignedWithAnotherKeyAreNotPrinted) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   std::ofstream(dir.file("log.key")) << std::string(32, 'k');
   std::ofstream(dir.file("other.key")) << std::string(32, 'o');
   const std::size_t n = events_of(sample(), dir);
@@ -234,7 +209,7 @@ TEST(TailCli, EventsSignedWithAnotherKeyAreNotPrinted) {
 }
 
 TEST(TailCli, TypeSelectsEventTypes) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   const Published p = publish_to_tail(sample(), "ipc://" + dir.file("events"), 1,
                                       {"--type", "stats", "--timeout", "120"}, {}, dir);
   ASSERT_EQ(p.run.status, 0) << p.run.err;
@@ -243,7 +218,7 @@ TEST(TailCli, TypeSelectsEventTypes) {
 }
 
 TEST(TailCli, CurveStreamWithKeysFromZmqKeygen) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   const Result keygen = mldefender({"zmq-keygen", dir.file("server")}, dir);
   ASSERT_EQ(keygen.status, 0) << keygen.err;
   const std::size_t n = events_of(sample(), dir);
@@ -257,7 +232,7 @@ TEST(TailCli, CurveStreamWithKeysFromZmqKeygen) {
 }
 
 TEST(ZmqKeygen, WritesAKeyPairAndNeverOverwritesOne) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   const Result r = mldefender({"zmq-keygen", dir.file("sensor")}, dir);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string secret = read_file(dir.file("sensor.key"));
@@ -277,7 +252,7 @@ TEST(ZmqKeygen, WritesAKeyPairAndNeverOverwritesOne) {
 }
 
 TEST(TailCli, TimeoutEndsATailThatHearsNothing) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   const Result r =
       mldefender({"tail", "--zmq", "ipc://" + dir.file("nobody"), "--timeout", "0.2"}, dir);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -286,7 +261,7 @@ TEST(TailCli, TimeoutEndsATailThatHearsNothing) {
 }
 
 TEST(TailCli, BadArgumentsAreNamed) {
-  TempDir dir;
+  TempDir dir("mld-tail");
   Result r = mldefender({"tail", "--zmq", "bogus://x", "--timeout", "1"}, dir);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind("mldefender: error: --zmq bogus://x: ", 0), 0u) << r.err;

@@ -22,32 +22,17 @@
 #include "output/sink_thread.h"
 #include "output/stream_verifier.h"
 #include "output/zmq_publisher.h"
+#include "tools/temp_dir.h"
 
 namespace mld::output {
 namespace {
 
 namespace fs = std::filesystem;
 namespace pb = mld::events::v1;
+using mld::testing::TempDir;
 using namespace std::chrono_literals;
 
 constexpr auto kPatience = 30s;  // upper bound for anything that should happen
-
-// A directory of its own, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "mld-zmq-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 std::shared_ptr<const SigningKey> test_key(char fill = 'k') {
   return std::make_shared<SigningKey>(std::string(32, fill));
@@ -215,7 +200,7 @@ TEST(ZmqSink, SignedEventsArriveInOrderOverTcpFromTheSinkThread) {
 }
 
 TEST(ZmqSink, UnsignedEventsArriveOverIpcWithTheirSeq) {
-  TempDir dir;
+  TempDir dir("mld-zmq");
   const std::unique_ptr<ZmqSink> sink = make_sink(options_for("ipc://" + dir.file("events")));
   Subscriber subscriber("ipc://" + dir.file("events"));
   const auto batch = events(1, 3, true);
@@ -302,7 +287,7 @@ TEST(StreamVerifier, TellsGapsFromTampering) {
 
 TEST(ZmqSink, CurveAdmitsClientsThatKnowTheServerKeyOnly) {
   if (!zmq_has("curve")) GTEST_SKIP() << "libzmq without CURVE";
-  TempDir dir;
+  TempDir dir("mld-zmq");
   const CurveKeyPair server = new_key_pair();
   std::ofstream(dir.file("server.key")) << server.secret_key << "\n";
   ZmqSinkOptions options = options_for("tcp://127.0.0.1:*");
@@ -324,7 +309,7 @@ TEST(ZmqSink, CurveAdmitsClientsThatKnowTheServerKeyOnly) {
 
 TEST(ZmqSink, ClientsFileAdmitsOnlyTheListedKeys) {
   if (!zmq_has("curve")) GTEST_SKIP() << "libzmq without CURVE";
-  TempDir dir;
+  TempDir dir("mld-zmq");
   const CurveKeyPair server = new_key_pair(), listed = new_key_pair(), other = new_key_pair();
   std::ofstream(dir.file("server.key")) << server.secret_key << "\n";
   std::ofstream(dir.file("clients")) << "# analysts\n\n" << listed.public_key << "\n";
@@ -355,7 +340,7 @@ std::string start_error(const ZmqSinkOptions& options) {
 }
 
 TEST(ZmqSink, BadEndpointsAndKeysAreNamed) {
-  TempDir dir;
+  TempDir dir("mld-zmq");
   EXPECT_EQ(start_error(options_for("tcp://no-such-interface:1")).rfind(
                 "ZeroMQ endpoint tcp://no-such-interface:1: ", 0),
             0u);
@@ -390,7 +375,7 @@ TEST(ZmqSink, BadEndpointsAndKeysAreNamed) {
 }
 
 TEST(ZmqSink, DropsAtTheHighWaterMarkAreCounted) {
-  TempDir dir;
+  TempDir dir("mld-zmq");
   ZmqSinkOptions options = options_for("ipc://" + dir.file("events"));
   options.send_hwm = 10;
   const std::unique_ptr<ZmqSink> sink = make_sink(options);
