@@ -39,10 +39,14 @@ void EventFanout::consume(const flow::FlowRecord& record) {
 void EventFanout::flush() { publish(); }
 
 void EventFanout::publish() {
+  hand_out();
+  stop_if_a_blocking_sink_failed();
+}
+
+void EventFanout::hand_out() {
   if (!batch_ || batch_->events() == 0) return;
   for (auto& sink : sinks_) sink->publish(batch_);
   batch_.reset();
-  stop_if_a_blocking_sink_failed();
 }
 
 void EventFanout::stop_if_a_blocking_sink_failed() const {
@@ -57,7 +61,7 @@ std::string EventFanout::finish(pipeline::RunStats stats, Micros now,
                                 std::string* csv_stats_line) {
   if (finished_) return {};
   finished_ = true;
-  publish();
+  hand_out();  // a sink that failed is reported below, with the others
   // The counts the stats record gives include every event before it (a sink
   // that cannot catch up within a second is reported as it stands).
   for (const auto& sink : sinks_) {
@@ -74,10 +78,7 @@ std::string EventFanout::finish(pipeline::RunStats stats, Micros now,
     batch.line_added();
     if (protobuf_) protobuf_->append_stats(stats, now, batch);
   }
-  if (batch.events() > 0) {
-    for (auto& sink : sinks_) sink->publish(batch_);
-  }
-  batch_.reset();
+  hand_out();
   std::string first_error;
   for (auto& sink : sinks_) {
     sink->finish();

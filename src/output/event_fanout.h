@@ -39,7 +39,8 @@ class EventFanout final : public pipeline::RecordConsumer {
 
  private:
   EventBatch& current();
-  void publish();
+  void publish();   // hand_out(), then throw if a blocking sink failed
+  void hand_out();  // the current batch to every sink
   void stop_if_a_blocking_sink_failed() const;
 
   const LineFormat format_;
