@@ -284,6 +284,8 @@ void Config::load_yaml_file(const std::string& path) {
     std::string value;
     if (node.IsScalar()) {
       value = node.as<std::string>();
+    } else if (node.IsNull()) {  // `key-file:` with nothing after it: off
+      value.clear();
     } else if (node.IsSequence()) {  // decode.tunnels: [gre, vxlan]
       for (const auto& item : node) {
         if (!value.empty()) value += ',';
@@ -347,11 +349,31 @@ std::uint32_t Config::tunnel_families(const std::string& key) const {
   return parse_tunnels(values_.at(key)).value_or(decode::tunnel_family::none);
 }
 
+namespace {
+
+// `value` as a YAML scalar that reads back as itself: quoted when it is empty
+// or YAML would take it for something else ("-" is a list item).
+std::string yaml_scalar(const std::string& value) {
+  constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
+  const bool plain = !value.empty() && kIndicators.find(value.front()) == std::string_view::npos &&
+                     value.find(": ") == std::string::npos &&
+                     value.find(" #") == std::string::npos && value.back() != ' ';
+  if (plain) return value;
+  std::string quoted = "\"";
+  for (const char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+}  // namespace
+
 std::string Config::describe() const {
   std::string out = "# mldefender settings (YAML; nested maps or dotted keys via --set)\n";
   for (const SettingSpec& spec : schema()) {
     out += "\n# " + spec.help + "\n# default: " + spec.default_value + "\n";
-    out += spec.key + ": " + values_.at(spec.key) + "\n";
+    out += spec.key + ": " + yaml_scalar(values_.at(spec.key)) + "\n";
   }
   return out;
 }

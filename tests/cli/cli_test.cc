@@ -170,7 +170,7 @@ TEST(Cli, ConfigListsEverySettingWithItsDefault) {
   const Result r = mldefender("config");
   ASSERT_EQ(r.status, 0);
   for (const char* key : {"pipeline.workers: 1", "flow.profile: cic", "flow.max-flows: 1048576",
-                          "decode.tunnels: true", "output.file.path: -"}) {
+                          "decode.tunnels: true", "output.file.path: \"-\""}) {
     EXPECT_NE(r.out.find(key), std::string::npos) << key;
   }
 }

@@ -106,3 +106,49 @@ TEST(Config, SecondsAcceptFractions) {
 
 }  // namespace
 }  // namespace mld::cli
+
+namespace mld::cli {
+namespace {
+
+TEST(Config, DescribeReadsBackAsTheSameSettings) {
+  Config written;
+  written.set("output.file.path", "-", "test");  // YAML would read a bare - as a list item
+  written.set("output.signing.key-file", "/etc/mld/a key: with # marks \"quoted\"", "test");
+  written.set("flow.profile", "nfstream", "test");
+  Config read;
+  read.load_yaml_file(write_yaml("described.yaml", written.describe()));
+  for (const SettingSpec& spec : Config::schema()) {
+    EXPECT_EQ(read.text(spec.key), written.text(spec.key)) << spec.key;
+  }
+}
+
+TEST(Config, AnEmptyYamlValueTurnsAnOptionalSettingOff) {
+  Config config;
+  config.set("output.signing.key-file", "/some/key", "test");
+  config.load_yaml_file(write_yaml("empty.yaml", "output:\n  signing:\n    key-file:\n"));
+  EXPECT_EQ(config.text("output.signing.key-file"), "");
+  EXPECT_NE(error_of([&] {
+              config.load_yaml_file(write_yaml("empty2.yaml", "flow:\n  profile:\n"));
+            }).find("flow.profile"),
+            std::string::npos);
+}
+
+TEST(Config, ByteSizesTakeUnits) {
+  Config config;
+  const std::pair<const char*, std::uint64_t> sizes[] = {
+      {"0", 0}, {"4096", 4096}, {"512KiB", 512u << 10}, {"100MiB", 100u << 20},
+      {"2GiB", 2ull << 30}, {"3k", 3u << 10}, {"2GB", 2'000'000'000}, {"7kB", 7000}};
+  for (const auto& [text, bytes] : sizes) {
+    config.set("output.file.rotate-size", text, "test");
+    EXPECT_EQ(config.bytes("output.file.rotate-size"), bytes) << text;
+  }
+  for (const char* bad : {"1.5MiB", "12XB", "MiB", "-1", "99999999999999999999"}) {
+    EXPECT_NE(error_of([&] { config.set("output.file.rotate-size", bad, "test"); })
+                  .find("output.file.rotate-size"),
+              std::string::npos)
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace mld::cli
