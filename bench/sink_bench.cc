@@ -1,6 +1,6 @@
 // Events per second through the output path, and its memory over a long run.
 //
-//   mld_sink_bench RECORDS_CAPTURE OUT_FILE [EVENTS]
+//   mld_sink_bench RECORDS_CAPTURE OUT_FILE [EVENTS] [LONG_EVENTS]
 //
 // The flow records of a real capture are replayed, round-robin, through:
 //   write-only   write() of the same lines already serialized (the baseline:
@@ -164,7 +164,8 @@ void memory_over_a_long_run(const std::vector<flow::FlowRecord>& records,
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: mld_sink_bench RECORDS_CAPTURE OUT_FILE [EVENTS] [LONG_EVENTS]\n");
+    std::fprintf(stderr,
+                 "usage: mld_sink_bench RECORDS_CAPTURE OUT_FILE [EVENTS] [LONG_EVENTS]\n");
     return 1;
   }
   const std::string capture = argv[1], out = argv[2];

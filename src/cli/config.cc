@@ -214,7 +214,8 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
     }
     case SettingType::bytes: {
       std::uint64_t n = 0;
-      return parse_bytes(value, n) ? "" : "expected a size such as 1048576, 512KiB, 100MiB or 2GiB";
+      return parse_bytes(value, n) ? ""
+                                   : "expected a size such as 1048576, 512KiB, 100MiB or 2GiB";
     }
     case SettingType::seconds: {
       std::int64_t us = 0;
@@ -355,7 +356,8 @@ namespace {
 // or YAML would take it for something else ("-" is a list item).
 std::string yaml_scalar(const std::string& value) {
   constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
-  const bool plain = !value.empty() && kIndicators.find(value.front()) == std::string_view::npos &&
+  const bool plain = !value.empty() &&
+                     kIndicators.find(value.front()) == std::string_view::npos &&
                      value.find(": ") == std::string::npos &&
                      value.find(" #") == std::string::npos && value.back() != ' ';
   if (plain) return value;

@@ -59,7 +59,8 @@ std::unique_ptr<output::SinkThread> make_zmq_sink(const Config& config,
   options.endpoint = config.text("output.zmq.endpoint");
   options.send_hwm = static_cast<int>(config.count("output.zmq.send-hwm"));
   options.wait_subscribers = static_cast<unsigned>(config.count("output.zmq.wait-subscribers"));
-  options.wait_timeout_seconds = static_cast<double>(config.micros("output.zmq.wait-timeout")) / 1e6;
+  options.wait_timeout_seconds =
+      static_cast<double>(config.micros("output.zmq.wait-timeout")) / 1e6;
   options.curve_secret_key_file = config.text("output.zmq.curve-secret-key-file");
   options.curve_clients_file = config.text("output.zmq.curve-clients-file");
   options.signing_key = std::move(key);

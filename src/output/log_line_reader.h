@@ -67,7 +67,8 @@ class LineReader {
       }
       scan_ = buffer_.size();
       if (scan_ - begin_ > kMaxLineBytes) {
-        damage_ = "not a signed line (longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB)";
+        damage_ =
+            "not a signed line (longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB)";
         return std::nullopt;
       }
       discard_consumed();

@@ -28,13 +28,14 @@ std::string utc_stamp(Micros now) {
   return text;
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// yyyymmddThhmmss.ffffffZ
 bool looks_like_stamp(std::string_view text) {
   if (text.size() < kTimestampLength) return false;
   for (std::size_t i = 0; i < kTimestampLength; ++i) {
-    const char c = text[i];
-    const bool ok = i == 8 ? c == 'T' : i == 15 ? c == '.' : i == 22 ? c == 'Z' : std::isdigit(
-                                                                              static_cast<unsigned char>(c));
-    if (!ok) return false;
+    const char expected = i == 8 ? 'T' : i == 15 ? '.' : i == 22 ? 'Z' : '0';
+    if (expected == '0' ? !is_digit(text[i]) : text[i] != expected) return false;
   }
   return true;
 }
@@ -64,15 +65,12 @@ bool RotatedFiles::is_rotated_name(const std::string& name) const {
   rest.remove_prefix(stem_.size() + 1);
   if (!looks_like_stamp(rest)) return false;
   rest.remove_prefix(kTimestampLength);
-  if (rest.size() >= 4 && rest.substr(rest.size() - 4) == ".zst") rest.remove_suffix(4);
-  if (rest.size() < extension_.size() || rest.substr(rest.size() - extension_.size()) != extension_) {
-    return false;
-  }
+  if (rest.ends_with(".zst")) rest.remove_suffix(4);
+  if (!rest.ends_with(extension_)) return false;
   rest.remove_suffix(extension_.size());
   if (rest.empty()) return true;
   if (rest[0] != '-' || rest.size() == 1) return false;
-  return std::all_of(rest.begin() + 1, rest.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(rest.begin() + 1, rest.end(), is_digit);
 }
 
 std::vector<std::string> RotatedFiles::list() const {
