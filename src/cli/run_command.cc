@@ -2,12 +2,12 @@
 
 #include <fmt/core.h>
 
-#include <chrono>
 #include <csignal>
 #include <memory>
 #include <random>
 
 #include "capture/pcap_file_reader.h"
+#include "common/wall_clock.h"
 #include "cli/run_output.h"
 #include "pipeline/file_pipeline.h"
 #include "pipeline/live_pipeline.h"
@@ -19,11 +19,6 @@ namespace {
 std::uint64_t random_seed() {
   std::random_device device;
   return (std::uint64_t{device()} << 32) | device() | 1;
-}
-
-Micros wall_clock_now() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 void install_signal_handlers() {

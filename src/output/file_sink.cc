@@ -1,6 +1,5 @@
 #include "output/file_sink.h"
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -11,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/wall_clock.h"
 #include "output/iso_time.h"
 #include "output/json_writer.h"
 #include "output/line_file.h"
@@ -20,11 +20,6 @@
 
 namespace mld::output {
 namespace {
-
-Micros wall_clock_now() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // Compression and retention of rotated files, off the sink thread: a large
 // file takes a while to compress and the log must keep flowing meanwhile.

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
+#include "common/wall_clock.h"
 #include "pipeline/live_dispatch.h"
 #include "pipeline/shutdown.h"
 
@@ -16,13 +16,8 @@ namespace {
 // Blocks read before the worker looks at its forward queues and the clock.
 constexpr std::size_t kBlocksPerRound = 4;
 
-Micros wall_clock() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 int millis_until(Micros deadline) {
-  const Micros left = deadline - wall_clock();
+  const Micros left = deadline - wall_clock_now();
   return left <= 0 ? 0 : static_cast<int>((left + 999) / 1000);
 }
 
@@ -66,12 +61,12 @@ bool LiveWorker::stopping() const {
 
 void LiveWorker::capture_until_stopped() {
   const Micros tick_us = Micros{shared_.tick_ms} * 1000;
-  Micros next_tick = wall_clock() + tick_us;
+  Micros next_tick = wall_clock_now() + tick_us;
   while (!stopping()) {
     if (!socket_.ready()) wait_for_work(millis_until(next_tick));
     read_ready_blocks();
     drain_forwarded();
-    const Micros now = wall_clock();
+    const Micros now = wall_clock_now();
     if (now >= next_tick) {
       tick(now);
       next_tick = now + tick_us;
@@ -85,10 +80,10 @@ void LiveWorker::capture_until_stopped() {
 // against a kernel that never returns a block).
 void LiveWorker::capture_remaining() {
   socket_.close_tap();
-  const Micros deadline = wall_clock() + 2 * Micros{shared_.tick_ms} * 1000 + 200'000;
+  const Micros deadline = wall_clock_now() + 2 * Micros{shared_.tick_ms} * 1000 + 200'000;
   for (;;) {
     const capture::KernelStats offered = socket_.stats();
-    if (socket_.frames_read() >= offered.packets - offered.drops || wall_clock() >= deadline) {
+    if (socket_.frames_read() >= offered.packets - offered.drops || wall_clock_now() >= deadline) {
       break;
     }
     if (!socket_.ready()) wait_for_work(std::min(millis_until(deadline), 10));

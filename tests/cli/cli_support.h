@@ -4,11 +4,10 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "tools/pcap_builder.h"
+#include "tools/text_file.h"
 
 namespace mld::testing {
 
@@ -17,13 +16,6 @@ struct Result {
   std::string out;  // stdout
   std::string err;  // stderr
 };
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Runs `command` through sh; stdout and stderr are captured separately.
 inline Result shell(const std::string& command) {

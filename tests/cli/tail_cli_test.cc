@@ -32,13 +32,6 @@ using namespace std::chrono_literals;
 
 constexpr auto kPatience = 120s;  // upper bound for a child to finish
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // The mldefender binary as a child process, its output in files.
 class Child {
  public:

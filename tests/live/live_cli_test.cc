@@ -18,6 +18,7 @@
 #include "live/sockets.h"
 #include "live/veth_namespace.h"
 #include "tools/pcap_builder.h"
+#include "tools/text_file.h"
 
 extern char** environ;
 
@@ -83,13 +84,6 @@ class Sensor {
   int stderr_ = -1;
   std::string stderr_text_;
 };
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(LiveCli, CapturesUntilSigintThenWritesFlowsAndStats) {
   MLD_REQUIRE_LIVE_CAPTURE();

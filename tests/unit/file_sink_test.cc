@@ -17,10 +17,13 @@
 #include "output/line_signer.h"
 #include "output/rotated_files.h"
 #include "tools/pcap_builder.h"
+#include "tools/text_file.h"
 
 namespace mld::output {
 namespace {
 namespace fs = std::filesystem;
+using testing::lines_of;
+using testing::read_file;
 
 class FileSinkTest : public ::testing::Test {
  protected:
@@ -48,20 +51,6 @@ class FileSinkTest : public ::testing::Test {
   std::string dir_;
   std::shared_ptr<SigningKey> key_;
 };
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 std::string decompressed(const std::string& path) {
   const std::string out = path + ".plain";

@@ -13,16 +13,12 @@
 #include <sstream>
 
 #include "tools/pcap_builder.h"
+#include "tools/text_file.h"
 
 namespace mld::output {
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 TEST(LineFile, WritesEveryLine) {
   const std::string path = testing::temp_path("lines.json");
@@ -35,7 +31,7 @@ TEST(LineFile, WritesEveryLine) {
     file.flush();
     EXPECT_EQ(file.lines_written(), 1000u);
   }
-  const std::string text = read_all(path);
+  const std::string text = read_file(path);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1000);
 }
 
@@ -73,7 +69,7 @@ TEST(LineFile, FullDiskKeepsOnlyCompleteLinesAndSaysHowMany) {
   waitpid(child, &status, 0);
   const std::string message(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
 
-  const std::string text = read_all(path);
+  const std::string text = read_file(path);
   ASSERT_FALSE(text.empty());
   EXPECT_LE(text.size(), kLimit);
   EXPECT_EQ(text.back(), '\n');
