@@ -12,7 +12,8 @@ seconds=${2:-600}
 data=${MLD_SHARED_DATA:-$repo/../shared/data}
 cd "$repo"
 
-targets=(fuzz_decoder fuzz_capture_file fuzz_log_verifier)
+targets=(fuzz_decoder fuzz_capture_file fuzz_log_verifier fuzz_reassembler fuzz_dns fuzz_http
+  fuzz_tls fuzz_ssh fuzz_smb fuzz_quic)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" fuzz_seed_extract mldefender
 [ -d fuzz/corpus-decoder ] || fuzz/seed_corpus.sh "$build" fuzz/corpus-decoder
 if [ ! -d fuzz/corpus-capture ]; then
@@ -36,6 +37,7 @@ status=0
 for target in "${targets[@]}"; do
   corpus=fuzz/corpus-${target#fuzz_}
   [ "$target" = fuzz_capture_file ] && corpus=fuzz/corpus-capture
+  mkdir -p "$corpus"  # the application-layer targets start from nothing in CI
   echo "--- $target: ${seconds}s on $(find "$corpus" -type f | wc -l) inputs"
   if ! "$build/fuzz/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=fuzz/crash- "$corpus" \

@@ -48,6 +48,18 @@ std::vector<SettingSpec> make_schema() {
        "evicted by flow.max-tombstones (files) or 3600 (live)"},
       {"flow.max-tombstones", T::count, "1048576",
        "cic: timed-out TCP flows remembered for continuation (all workers)", 1, UINT32_MAX},
+      {"app.enabled", T::boolean, "true",
+       "the application layer: nDPI classification, TCP reassembly, protocol events (dns, "
+       "http, tls, ssh, smb, quic) and app_proto/app_host on flow records"},
+      {"stream.depth", T::bytes, "1MiB",
+       "TCP bytes per direction reassembled and given to the dissectors; later bytes are "
+       "not inspected", 0, UINT32_MAX},
+      {"stream.max-pending", T::bytes, "256KiB",
+       "out-of-order TCP bytes held per direction while waiting for a hole to fill; beyond "
+       "it the hole is skipped (a counted gap)", 0, UINT32_MAX},
+      {"stream.memcap", T::bytes, "64MiB",
+       "out-of-order TCP bytes held by one worker's flows together; beyond it segments are "
+       "dropped (counted) and their holes skipped"},
       {"output.file.path", T::text, "-", "EVE (or CSV) output file; - is standard output"},
       {"output.file.mode", T::choice, "auto",
        "an existing file: truncate, or append (a torn last line is repaired and the signature "
@@ -214,8 +226,9 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
     }
     case SettingType::bytes: {
       std::uint64_t n = 0;
-      return parse_bytes(value, n) ? ""
-                                   : "expected a size such as 1048576, 512KiB, 100MiB or 2GiB";
+      if (!parse_bytes(value, n)) return "expected a size such as 1048576, 512KiB, 100MiB or 2GiB";
+      if (n > spec.max) return "must be at most " + std::to_string(spec.max) + " bytes";
+      return "";
     }
     case SettingType::seconds: {
       std::int64_t us = 0;

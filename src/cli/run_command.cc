@@ -126,6 +126,11 @@ pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live)
   flow.activity_timeout = config.micros("flow.cic.activity-timeout");
   flow.tombstone_lifetime = config.micros("flow.tcp-continuation-memory");
   if (live && flow.tombstone_lifetime == 0) flow.tombstone_lifetime = seconds(3600);
+
+  options.app_layer = config.boolean("app.enabled");
+  options.app.stream.depth = static_cast<std::uint32_t>(config.bytes("stream.depth"));
+  options.app.stream.max_pending = static_cast<std::uint32_t>(config.bytes("stream.max-pending"));
+  options.app.stream_memcap = config.bytes("stream.memcap");
   return options;
 }
 

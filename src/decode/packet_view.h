@@ -112,6 +112,10 @@ struct PacketView {
   // L4 payload bytes actually captured (may be shorter than payload_length).
   const std::uint8_t* payload = nullptr;
   std::uint32_t captured_payload_length = 0;
+  // The innermost IP datagram as captured, from its IP header (what nDPI
+  // reads); it contains `payload`.
+  const std::uint8_t* ip_packet = nullptr;
+  std::uint32_t captured_ip_length = 0;
 
   bool is_tcp() const { return protocol == kProtoTcp; }
   bool has_flag(std::uint8_t flag) const { return (tcp_flags & flag) != 0; }

@@ -72,6 +72,11 @@ void decode_sctp(const ByteReader& captured, const IpLayer& layer, PacketView& v
 }  // namespace
 
 DropReason decode_transport(const ByteReader& captured, const IpLayer& layer, PacketView& view) {
+  const ByteReader datagram = captured.truncated(layer.datagram_end);
+  if (datagram.has(layer.l3_offset, 1)) {
+    view.ip_packet = datagram.at(layer.l3_offset, 1);
+    view.captured_ip_length = static_cast<std::uint32_t>(datagram.size() - layer.l3_offset);
+  }
   switch (view.protocol) {
     case kProtoTcp:
       return decode_tcp(captured, layer, view);

@@ -7,6 +7,7 @@
 #include "common/time.h"
 #include "flow/conn_tracker.h"
 #include "flow/direction.h"
+#include "flow/flow_identity.h"
 #include "flow/flow_key.h"
 #include "flow/slot_table.h"
 
@@ -40,6 +41,9 @@ struct Flow {
   bool fin_forward;  // non-first FIN seen per direction (spec 3.2)
   bool fin_backward;
 };
+
+// The flow's id and oriented endpoints, as its record and events carry them.
+FlowIdentity identity_of(const Flow& flow);
 
 // What a CIC TCP flow leaves behind when it times out (spec 3.7), so that the
 // next packet of its key continues it in the same orientation.

@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/fixed_text.h"
 #include "common/time.h"
 #include "decode/packet_view.h"
 #include "flow/cic_features.h"
 #include "flow/conn_tracker.h"
+#include "flow/flow_identity.h"
 
 namespace mld::flow {
 
@@ -53,6 +55,15 @@ constexpr std::string_view cic_end_reason_name(EndReason reason) {
   return "unknown";
 }
 
+// What the application layer learned about a flow (src/app fills it in).
+struct AppSummary {
+  bool inspected = false;  // the flow carried payload and the app layer saw it
+  FixedText<48> proto;     // nDPI's "master.app" name: "TLS.YouTube", "DNS", "Unknown"
+  FixedText<32> category;  // nDPI's category: "Media", "Network", ...
+  FixedText<256> host;     // DNS query name, HTTP Host, TLS or QUIC SNI
+  std::uint64_t risks = 0;  // bit i set: nDPI risk i (app::risk_name names it)
+};
+
 struct FlowRecord {
   std::uint64_t flow_id = 0;  // 51-bit, deterministic from key and start
   decode::IpVersion ip_version = decode::IpVersion::v4;
@@ -75,6 +86,8 @@ struct FlowRecord {
   std::uint8_t history_length = 0;
   char history[ConnTracker::kMaxHistory] = {};
 
+  AppSummary app;
+
   // The CIC statistics travel as their accumulator: the sink computes the
   // 81 values while serializing, off the workers' packet path.
   bool has_features = false;
@@ -82,6 +95,10 @@ struct FlowRecord {
   CicAccumulator features;
 
   std::string_view history_view() const { return {history, history_length}; }
+  FlowIdentity identity() const {
+    return {flow_id, ip_version, protocol, src_ip, dst_ip, src_port, dst_port, vlans, tunnel,
+            input_index};
+  }
   CicContext cic_context() const {
     return {start, static_cast<std::uint32_t>(end - start), chain_start,
             {packets_toserver, packets_toclient}, protocol, icmp_type, icmp_code};

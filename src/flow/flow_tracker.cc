@@ -1,7 +1,5 @@
 #include "flow/flow_tracker.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -15,16 +13,6 @@ namespace {
 
 bool is_icmp(std::uint8_t protocol) {
   return protocol == decode::kProtoIcmp || protocol == decode::kProtoIcmpv6;
-}
-
-// Deterministic for a given key and start, independent of the hash seed and
-// of the number of workers. 51 bits, like Suricata, so JSON readers that use
-// doubles (JavaScript) keep every digit.
-std::uint64_t flow_id_of(const FlowKey& key, Micros start) {
-  unsigned char bytes[sizeof(FlowKey) + sizeof(Micros)];
-  std::memcpy(bytes, &key, sizeof(FlowKey));
-  std::memcpy(bytes + sizeof(FlowKey), &start, sizeof(Micros));
-  return XXH3_64bits(bytes, sizeof bytes) & ((std::uint64_t{1} << 51) - 1);
 }
 
 }  // namespace
@@ -145,6 +133,7 @@ void FlowTracker::start_flow(const FlowKey& key, std::uint64_t hash, bool from_l
   flow.conn.on_packet(side, packet);
   if (options_.features) (new (&features_of(slot)) CicAccumulator{})->start(packet, side);
   // The first packet never changes the CIC state or FIN counts (spec 3.2).
+  if (options_.observer != nullptr) options_.observer->on_packet(slot, flow, side, packet);
 }
 
 void FlowTracker::add_packet(std::uint32_t slot, Direction side, const PacketView& packet) {
@@ -162,6 +151,7 @@ void FlowTracker::add_packet(std::uint32_t slot, Direction side, const PacketVie
   flow.conn.on_packet(side, packet);
   if (options_.rules.cic_rules) update_cic_state(flow, side, packet.tcp_flags);
   by_activity_.move_to_back(slot);
+  if (options_.observer != nullptr) options_.observer->on_packet(slot, flow, side, packet);
 }
 
 // spec 3.2 C-E (branch order matters: FIN before RST before ACK).
@@ -269,24 +259,18 @@ bool FlowTracker::past_idle_timeout(const Flow& flow) const {
 
 FlowRecord FlowTracker::make_record(std::uint32_t slot, EndReason reason) {
   const Flow& flow = flows_[slot];
+  const FlowIdentity id = identity_of(flow);
   FlowRecord r;
-  const FlowKey& key = flow.key;
-  r.flow_id = flow_id_of(key, flow.start);
-  r.ip_version = key.ip_version;
-  r.protocol = key.protocol;
-  if (flow.forward_is_lower) {
-    r.src_ip = key.lower_ip, r.src_port = key.lower_port;
-    r.dst_ip = key.upper_ip, r.dst_port = key.upper_port;
-  } else {
-    r.src_ip = key.upper_ip, r.src_port = key.upper_port;
-    r.dst_ip = key.lower_ip, r.dst_port = key.lower_port;
-  }
+  r.flow_id = id.flow_id;
+  r.ip_version = id.ip_version;
+  r.protocol = id.protocol;
+  r.src_ip = id.src_ip, r.src_port = id.src_port;
+  r.dst_ip = id.dst_ip, r.dst_port = id.dst_port;
+  r.vlans = id.vlans;
+  r.tunnel = id.tunnel;
+  r.input_index = id.input_index;
   r.icmp_type = flow.first_icmp_type;
   r.icmp_code = flow.first_icmp_code;
-  r.vlans.count = key.vlan_count;
-  std::copy_n(key.vlans, key.vlan_count, r.vlans.ids.begin());
-  r.tunnel = {key.tunnel_kind, flow.tunnel_depth, flow.tunnel_id};
-  r.input_index = flow.input_index;
   r.worker = options_.worker;
   r.start = flow.start;
   r.end = flow.last();
@@ -294,9 +278,9 @@ FlowRecord FlowTracker::make_record(std::uint32_t slot, EndReason reason) {
   r.packets_toclient = flow.packets[1];
   r.bytes_toserver = flow.bytes[0];
   r.bytes_toclient = flow.bytes[1];
-  r.state = flow.conn.flow_state(key.protocol);
+  r.state = flow.conn.flow_state(id.protocol);
   r.reason = reason;
-  r.conn_state = flow.conn.conn_state(key.protocol);
+  r.conn_state = flow.conn.conn_state(id.protocol);
   const std::string_view history = flow.conn.history();
   r.history_length = static_cast<std::uint8_t>(history.size());
   std::copy(history.begin(), history.end(), r.history);
@@ -305,6 +289,7 @@ FlowRecord FlowTracker::make_record(std::uint32_t slot, EndReason reason) {
     r.features = features_of(slot);
     r.chain_start = flow.chain_start;
   }
+  if (options_.observer != nullptr) options_.observer->on_flow_end(slot, flow, r);
   return r;
 }
 

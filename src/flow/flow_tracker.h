@@ -10,6 +10,7 @@
 #include "flow/flow.h"
 #include "flow/flow_counters.h"
 #include "flow/flow_key.h"
+#include "flow/flow_observer.h"
 #include "flow/flow_record.h"
 #include "flow/lifecycle.h"
 #include "flow/slot_table.h"
@@ -26,6 +27,9 @@ struct FlowTrackerOptions {
   Micros activity_timeout = seconds(5);  // spec 3.1
   std::uint64_t hash_seed = 0;
   std::uint8_t worker = 0;
+  // Sees every packet of every flow and completes each record (the
+  // application layer); null: none. Must outlive the tracker.
+  FlowObserver* observer = nullptr;
 };
 
 class FlowTracker {

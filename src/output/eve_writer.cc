@@ -1,9 +1,11 @@
 #include "output/eve_writer.h"
 
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "app/ndpi_engine.h"
 #include "flow/conn_tracker.h"
 #include "output/community_id.h"
 #include "output/iso_time.h"
@@ -24,18 +26,41 @@ void address_field(JsonWriter& w, std::string_view name, const decode::IpAddress
   w.field(name, std::string_view(text, address.format(version, text)));
 }
 
-void write_endpoints(JsonWriter& w, const flow::FlowRecord& r) {
-  address_field(w, "src_ip", r.src_ip, r.ip_version);
-  w.field("src_port", r.src_port);
-  address_field(w, "dest_ip", r.dst_ip, r.ip_version);
-  w.field("dest_port", r.dst_port);
-  w.field("proto", protocol_name(r.protocol));
-  if (r.icmp_type >= 0) {
-    w.field("icmp_type", r.icmp_type);
-    w.field("icmp_code", r.icmp_code);
+void write_vlans(JsonWriter& w, const decode::VlanStack& vlans) {
+  if (vlans.count == 0) return;
+  w.key("vlan");
+  w.begin_array();
+  for (std::uint8_t i = 0; i < vlans.count; ++i) w.value(vlans.ids[i]);
+  w.end_array();
+}
+
+void write_app_summary(JsonWriter& w, const flow::AppSummary& app) {
+  if (!app.category.empty()) w.field("app_category", app.category.view());
+  if (!app.host.empty()) w.field("app_host", app.host.view());
+  if (app.risks == 0) return;
+  w.key("app_risks");
+  w.begin_array();
+  for (unsigned bit = 0; bit < app::kRiskBits; ++bit) {
+    if (app.risks >> bit & 1) w.value(app::risk_name(bit));
   }
-  const CommunityIdInput id{r.ip_version, r.protocol, r.src_ip,    r.dst_ip,
-                            r.src_port,   r.dst_port, r.icmp_type, r.icmp_code};
+  w.end_array();
+}
+
+void write_endpoints(JsonWriter& w, const EventHeader& h) {
+  const flow::FlowIdentity& f = h.flow;
+  address_field(w, "src_ip", f.src_ip, f.ip_version);
+  w.field("src_port", f.src_port);
+  address_field(w, "dest_ip", f.dst_ip, f.ip_version);
+  w.field("dest_port", f.dst_port);
+  w.field("proto", protocol_name(f.protocol));
+  if (!h.app_proto.empty()) w.field("app_proto", h.app_proto);
+  if (h.app != nullptr) write_app_summary(w, *h.app);
+  if (h.icmp_type >= 0) {
+    w.field("icmp_type", h.icmp_type);
+    w.field("icmp_code", h.icmp_code);
+  }
+  const CommunityIdInput id{f.ip_version, f.protocol, f.src_ip,    f.dst_ip,
+                            f.src_port,   f.dst_port, h.icmp_type, h.icmp_code};
   w.field("community_id", community_id_v1(id));
 }
 
@@ -146,6 +171,15 @@ void write_decoder_stats(JsonWriter& w, const pipeline::DecodeStats& d) {
   w.end_object();
 }
 
+void write_app_stats(JsonWriter& w, const pipeline::AppStats& a) {
+  w.key("app");
+  w.begin_object();
+#define MLD_APP_STAT_FIELD(name) w.field(#name, a.name);
+  MLD_APP_COUNTERS(MLD_APP_STAT_FIELD)
+#undef MLD_APP_STAT_FIELD
+  w.end_object();
+}
+
 void write_flow_stats(JsonWriter& w, const pipeline::FlowStats& f) {
   w.key("flow");
   w.begin_object();
@@ -231,21 +265,22 @@ std::string protocol_name(std::uint8_t protocol) {
 EveWriter::EveWriter(std::vector<std::string> input_names, flow::FeatureProfile features)
     : input_names_(std::move(input_names)), features_(features) {}
 
+void EveWriter::write_header(JsonWriter& w, const EventHeader& h) const {
+  time_field(w, "timestamp", h.timestamp);
+  w.field("flow_id", h.flow.flow_id);
+  if (h.flow.input_index < input_names_.size()) {
+    w.field("pcap_filename", input_names_[h.flow.input_index]);
+  }
+  w.field("event_type", h.event_type);
+  write_vlans(w, h.flow.vlans);
+  write_endpoints(w, h);
+  write_tunnel(w, h.flow.tunnel);
+}
+
 void EveWriter::append_flow(const flow::FlowRecord& r, TextBuffer& out) const {
   JsonWriter w(out);
   w.begin_object();
-  time_field(w, "timestamp", r.start);
-  w.field("flow_id", r.flow_id);
-  if (r.input_index < input_names_.size()) w.field("pcap_filename", input_names_[r.input_index]);
-  w.field("event_type", "flow");
-  if (r.vlans.count > 0) {
-    w.key("vlan");
-    w.begin_array();
-    for (std::uint8_t i = 0; i < r.vlans.count; ++i) w.value(r.vlans.ids[i]);
-    w.end_array();
-  }
-  write_endpoints(w, r);
-  write_tunnel(w, r.tunnel);
+  write_header(w, flow_header(r));
   write_flow_object(w, r);
   write_features(w, r, features_);
   w.end_object();
@@ -262,6 +297,7 @@ void EveWriter::append_stats(const pipeline::RunStats& s, Micros timestamp, Text
   write_capture_stats(w, s);
   write_decoder_stats(w, s.decode);
   write_flow_stats(w, s.flow);
+  write_app_stats(w, s.app);
   write_worker_stats(w, s.workers);
   w.key("dispatch");
   w.begin_object();
@@ -272,6 +308,8 @@ void EveWriter::append_stats(const pipeline::RunStats& s, Micros timestamp, Text
   w.begin_object();
   w.field("records", s.output.records_delivered);
   w.field("records_failed", s.output.records_failed);
+  w.field("events", s.output.events_delivered);
+  w.field("events_dropped", s.output.events_dropped);
   write_sink_stats(w, s.sinks);
   w.end_object();
   w.end_object();

@@ -5,12 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "app/app_event.h"
 #include "common/time.h"
 #include "flow/flow_record.h"
+#include "output/event_header.h"
 #include "output/text_buffer.h"
 #include "pipeline/run_stats.h"
 
 namespace mld::output {
+
+class JsonWriter;
 
 class EveWriter {
  public:
@@ -19,11 +23,17 @@ class EveWriter {
   explicit EveWriter(std::vector<std::string> input_names = {},
                      flow::FeatureProfile features = flow::FeatureProfile::dataset);
 
-  // Appends one line (with its '\n') to `out`.
+  // Each appends one line (with its '\n') to `out`.
   void append_flow(const flow::FlowRecord& record, TextBuffer& out) const;
+  // A protocol event (dns, http, tls, ssh, smb, quic): the flow's header and
+  // the event's object, in Suricata 8's shape (eve_app_writer.cc).
+  void append_app_event(const app::AppEvent& event, TextBuffer& out) const;
   void append_stats(const pipeline::RunStats& stats, Micros timestamp, TextBuffer& out) const;
 
  private:
+  // The fields every event about a flow begins with, in an open object.
+  void write_header(JsonWriter& w, const EventHeader& header) const;
+
   std::vector<std::string> input_names_;
   flow::FeatureProfile features_;
 };

@@ -36,6 +36,17 @@ void EventFanout::consume(const flow::FlowRecord& record) {
   if (batch.full()) publish();
 }
 
+// CSV has one row shape (the flow's): protocol events exist in EVE and
+// protobuf only.
+void EventFanout::consume(const app::AppEvent& event) {
+  if (format_ == LineFormat::cic_csv) return;
+  EventBatch& batch = current();
+  eve_.append_app_event(event, batch.text);
+  batch.line_added();
+  if (protobuf_) protobuf_->append_app_event(event, batch);
+  if (batch.full()) publish();
+}
+
 void EventFanout::flush() { publish(); }
 
 void EventFanout::publish() {

@@ -29,6 +29,7 @@ class EventFanout final : public pipeline::RecordConsumer {
   // Throws std::runtime_error when a sink with the `block` policy failed: the
   // run must stop rather than lose events silently.
   void consume(const flow::FlowRecord& record) override;
+  void consume(const app::AppEvent& event) override;
   void flush() override;
 
   // The last event of a run: the stats record with every sink's counters (in

@@ -1,15 +1,19 @@
 #include "output/protobuf_encoder.h"
 
+
 #include <mldefender/events/v1/events.pb.h>  // generated, in the build tree
 
 #include <array>
 #include <stdexcept>
 
+#include "app/ndpi_engine.h"
 #include "decode/drop_reason.h"
 #include "flow/cic_columns.h"
 #include "output/community_id.h"
+#include "output/event_header.h"
 #include "output/eve_writer.h"
 #include "output/iso_time.h"
+#include "output/protobuf_app_bodies.h"
 
 namespace mld::output {
 namespace {
@@ -127,6 +131,11 @@ void set_stats(const pipeline::RunStats& s, pb::Stats& out) {
   flows.set_tombstones_expired(s.flow.tombstones_expired);
   flows.set_tombstones_evicted(s.flow.tombstones_evicted);
 
+  pb::Stats::App& app = *out.mutable_app();
+#define MLD_SET_APP(name) app.set_##name(s.app.name);
+  MLD_APP_COUNTERS(MLD_SET_APP)
+#undef MLD_SET_APP
+
   for (std::size_t i = 0; i < s.workers.size(); ++i) {
     const pipeline::WorkerStats& from = s.workers[i];
     pb::Stats::Worker& worker = *out.add_workers();
@@ -143,6 +152,8 @@ void set_stats(const pipeline::RunStats& s, pb::Stats& out) {
   pb::Stats::Output& output = *out.mutable_output();
   output.set_records(s.output.records_delivered);
   output.set_records_failed(s.output.records_failed);
+  output.set_events(s.output.events_delivered);
+  output.set_events_dropped(s.output.events_dropped);
   for (const pipeline::SinkStats& from : s.sinks) {
     pb::Stats::Sink& sink = *output.add_sinks();
     sink.set_sink(from.name);
@@ -153,6 +164,46 @@ void set_stats(const pipeline::RunStats& s, pb::Stats& out) {
     sink.mutable_dropped()->set_downstream(from.dropped_downstream);
     sink.set_rotations(from.rotations);
     sink.set_torn_lines_repaired(from.torn_lines_repaired);
+  }
+}
+
+// The header fields, as EveWriter::write_header writes them.
+void set_app_summary(const flow::AppSummary& app, pb::Event& e) {
+  if (!app.category.empty()) MLD_SET_TEXT(e, app_category, app.category.view());
+  if (!app.host.empty()) MLD_SET_TEXT(e, app_host, app.host.view());
+  for (unsigned bit = 0; bit < app::kRiskBits; ++bit) {
+    if (app.risks >> bit & 1) e.add_app_risks(std::string(app::risk_name(bit)));
+  }
+}
+
+void set_header(const EventHeader& h, const std::vector<std::string>& input_names,
+                pb::Event& e) {
+  const flow::FlowIdentity& f = h.flow;
+  const TimeText time(h.timestamp);
+  MLD_SET_TEXT(e, timestamp, time.view());
+  e.set_flow_id(f.flow_id);
+  if (f.input_index < input_names.size()) e.set_pcap_filename(input_names[f.input_index]);
+  MLD_SET_TEXT(e, event_type, h.event_type);
+  for (std::uint8_t i = 0; i < f.vlans.count; ++i) e.add_vlan(f.vlans.ids[i]);
+  const AddressText src(f.src_ip, f.ip_version), dest(f.dst_ip, f.ip_version);
+  MLD_SET_TEXT(e, src_ip, src.view());
+  e.set_src_port(f.src_port);
+  MLD_SET_TEXT(e, dest_ip, dest.view());
+  e.set_dest_port(f.dst_port);
+  e.set_proto(protocol_name(f.protocol));
+  if (!h.app_proto.empty()) MLD_SET_TEXT(e, app_proto, h.app_proto);
+  if (h.app != nullptr) set_app_summary(*h.app, e);
+  if (h.icmp_type >= 0) {
+    e.set_icmp_type(h.icmp_type);
+    e.set_icmp_code(h.icmp_code);
+  }
+  e.set_community_id(community_id_v1({f.ip_version, f.protocol, f.src_ip, f.dst_ip, f.src_port,
+                                      f.dst_port, h.icmp_type, h.icmp_code}));
+  if (f.tunnel.kind != decode::TunnelKind::none) {
+    pb::Tunnel& tunnel = *e.mutable_tunnel();
+    MLD_SET_TEXT(tunnel, type, decode::tunnel_kind_name(f.tunnel.kind));
+    tunnel.set_depth(f.tunnel.depth);
+    if (f.tunnel.id != 0) tunnel.set_id(f.tunnel.id);
   }
 }
 
@@ -200,33 +251,9 @@ ProtobufEncoder::~ProtobufEncoder() = default;
 void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) {
   impl_->start_event();
   pb::Event& e = impl_->event;
-  const TimeText start(r.start), end(r.end);
-  MLD_SET_TEXT(e, timestamp, start.view());
-  e.set_flow_id(r.flow_id);
-  if (r.input_index < impl_->input_names.size()) {
-    e.set_pcap_filename(impl_->input_names[r.input_index]);
-  }
-  e.set_event_type("flow");
-  for (std::uint8_t i = 0; i < r.vlans.count; ++i) e.add_vlan(r.vlans.ids[i]);
-  const AddressText src(r.src_ip, r.ip_version), dest(r.dst_ip, r.ip_version);
-  MLD_SET_TEXT(e, src_ip, src.view());
-  e.set_src_port(r.src_port);
-  MLD_SET_TEXT(e, dest_ip, dest.view());
-  e.set_dest_port(r.dst_port);
-  e.set_proto(protocol_name(r.protocol));
-  if (r.icmp_type >= 0) {
-    e.set_icmp_type(r.icmp_type);
-    e.set_icmp_code(r.icmp_code);
-  }
-  e.set_community_id(community_id_v1({r.ip_version, r.protocol, r.src_ip, r.dst_ip, r.src_port,
-                                      r.dst_port, r.icmp_type, r.icmp_code}));
-  if (r.tunnel.kind != decode::TunnelKind::none) {
-    pb::Tunnel& tunnel = *e.mutable_tunnel();
-    MLD_SET_TEXT(tunnel, type, decode::tunnel_kind_name(r.tunnel.kind));
-    tunnel.set_depth(r.tunnel.depth);
-    if (r.tunnel.id != 0) tunnel.set_id(r.tunnel.id);
-  }
+  set_header(flow_header(r), impl_->input_names, e);
 
+  const TimeText start(r.start), end(r.end);
   pb::Flow& f = impl_->flow_body();
   f.set_pkts_toserver(r.packets_toserver);
   f.set_pkts_toclient(r.packets_toclient);
@@ -249,6 +276,14 @@ void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) 
     MLD_SET_TEXT(features, cic_end_reason, flow::cic_end_reason_name(r.reason));
     set_features(r.features.values(r.cic_context(), profile), features);
   }
+  impl_->finish_event(batch);
+}
+
+void ProtobufEncoder::append_app_event(const app::AppEvent& event, EventBatch& batch) {
+  impl_->start_event();
+  pb::Event& e = impl_->event;
+  set_header(app_event_header(event), impl_->input_names, e);
+  set_app_body(event.body, e);
   impl_->finish_event(batch);
 }
 

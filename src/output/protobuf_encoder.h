@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/app_event.h"
 #include "common/time.h"
 #include "flow/flow_record.h"
 #include "output/event_batch.h"
@@ -24,6 +25,7 @@ class ProtobufEncoder {
   // Each appends one serialized mld.events.v1.Event to batch.protobuf and
   // calls batch.protobuf_added().
   void append_flow(const flow::FlowRecord& record, EventBatch& batch);
+  void append_app_event(const app::AppEvent& event, EventBatch& batch);
   void append_stats(const pipeline::RunStats& stats, Micros timestamp, EventBatch& batch);
 
  private:

@@ -2,7 +2,10 @@
 // What travels between threads: packets from the reader to a worker, ended
 // flows from a worker to the sink. Both are fixed-size and recycled.
 #include <cstdint>
+#include <memory>
+#include <vector>
 
+#include "app/app_event.h"
 #include "common/time.h"
 #include "decode/packet_view.h"
 #include "flow/flow_record.h"
@@ -18,15 +21,23 @@ struct PacketBatch {
   // capture file starts earlier than the previous one ended.
   bool new_timeline = false;
   std::uint32_t count = 0;
-  // Decoded once by the reader. `payload` pointers are cleared: the frame
-  // bytes stay with the reader (no layer above the flow table reads them yet).
+  // Decoded once by the reader. When the application layer runs, each
+  // packet's IP datagram is copied into `bytes` and its view points there;
+  // otherwise the frame bytes stay with the reader and the pointers are null.
   decode::PacketView packets[kCapacity];
+  static constexpr std::uint32_t kBytesCapacity = 256 * 1024;
+  std::unique_ptr<std::uint8_t[]> bytes = std::make_unique<std::uint8_t[]>(kBytesCapacity);
+  std::uint32_t bytes_used = 0;
 };
 
 struct RecordBatch {
   static constexpr std::uint32_t kCapacity = 64;
+  static constexpr std::uint32_t kEventCapacity = 64;
   std::uint32_t count = 0;
   flow::FlowRecord records[kCapacity];
+  // Protocol events raised while these records' flows ran: the sink writes
+  // them before the records, so a flow's events precede its flow record.
+  std::vector<app::AppEvent> events;
 };
 
 }  // namespace mld::pipeline

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <thread>
 
 #include "capture/pcap_file_reader.h"
+#include "pipeline/app_layer.h"
 #include "pipeline/batch_channel.h"
 #include "pipeline/record_batcher.h"
 #include "pipeline/shutdown.h"
@@ -28,12 +30,13 @@ std::uint32_t share(std::uint32_t total, unsigned workers) {
 
 // Everything one worker thread owns. A flow lives in exactly one of these.
 struct WorkerState {
-  WorkerState(const flow::FlowTrackerOptions& flow_options, std::uint32_t depth,
+  WorkerState(const PipelineOptions& options, const flow::FlowTrackerOptions& flow_options,
               Doorbell& reader_bell, Doorbell& sink_bell)
-      : packets(depth, reader_bell, bell),
-        records(depth, bell, sink_bell),
+      : packets(options.channel_depth, reader_bell, bell),
+        records(options.channel_depth, bell, sink_bell),
         batcher(records, bell, Backpressure::wait),
-        tracker(flow_options, batcher) {}
+        app(make_app_tracker(options, flow_options.max_flows, batcher)),
+        tracker(observed_by(flow_options, app.get()), batcher) {}
 
   void run();
 
@@ -41,8 +44,30 @@ struct WorkerState {
   BatchChannel<PacketBatch> packets;  // from the reader
   BatchChannel<RecordBatch> records;  // to the sink
   RecordBatcher batcher;
+  std::unique_ptr<app::AppTracker> app;  // null when the application layer is off
   flow::FlowTracker tracker;
 };
+
+// Copies the packet's IP datagram into the batch and points the view there,
+// so the worker can read payload after the reader moved on. False when the
+// batch has no room left for it.
+bool keep_bytes(PacketBatch& batch, PacketView& view) {
+  if (view.ip_packet == nullptr) return true;
+  const std::uint32_t length = std::min(view.captured_ip_length, PacketBatch::kBytesCapacity);
+  if (batch.bytes_used + length > PacketBatch::kBytesCapacity) return false;
+  std::uint8_t* copy = batch.bytes.get() + batch.bytes_used;
+  std::memcpy(copy, view.ip_packet, length);
+  batch.bytes_used += length;
+  if (view.payload != nullptr) {
+    const auto offset = static_cast<std::uint32_t>(view.payload - view.ip_packet);
+    view.captured_payload_length =
+        offset < length ? std::min(view.captured_payload_length, length - offset) : 0;
+    view.payload = view.captured_payload_length > 0 ? copy + offset : nullptr;
+  }
+  view.ip_packet = copy;
+  view.captured_ip_length = length;
+  return true;
+}
 
 void WorkerState::run() {
   for (;;) {
@@ -159,12 +184,19 @@ void Reader::handle(RawPacket& frame) {
     return;
   }
   decode_.count_decoded(view);
-  view.payload = nullptr;  // the frame bytes do not travel (see PacketBatch)
 
   const unsigned worker = owner_of(view);
-  PacketBatch& batch = batch_for(worker);
-  batch.packets[batch.count++] = view;
-  if (batch.count == PacketBatch::kCapacity) send(worker);
+  PacketBatch* batch = &batch_for(worker);
+  if (!options_.app_layer) {
+    view.payload = nullptr;  // the frame bytes do not travel (see PacketBatch)
+    view.ip_packet = nullptr;
+  } else if (!keep_bytes(*batch, view)) {
+    send(worker);
+    batch = &batch_for(worker);
+    keep_bytes(*batch, view);  // an empty batch holds any datagram (cut to its size)
+  }
+  batch->packets[batch->count++] = view;
+  if (batch->count == PacketBatch::kCapacity) send(worker);
   if (--until_stale_check_ == 0) send_stale_batches();
 }
 
@@ -190,6 +222,7 @@ PacketBatch* Reader::take_empty_batch(unsigned worker) {
   PacketBatch* batch = workers_[worker]->packets.try_acquire();
   if (batch != nullptr) {
     batch->count = 0;
+    batch->bytes_used = 0;
     batch->new_timeline = false;
   }
   return batch;
@@ -245,8 +278,8 @@ RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<st
     flow_options.max_flows = share(options.flow.max_flows, n);
     flow_options.max_tombstones = share(options.flow.max_tombstones, n);
     flow_options.worker = static_cast<std::uint8_t>(w);
-    workers.push_back(std::make_unique<WorkerState>(flow_options, options.channel_depth,
-                                                    reader_bell, sink_bell));
+    workers.push_back(
+        std::make_unique<WorkerState>(options, flow_options, reader_bell, sink_bell));
     record_channels.push_back(&workers.back()->records);
   }
 
@@ -267,10 +300,12 @@ RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<st
   for (const auto& worker : workers) {
     const flow::FlowCounters& c = worker->tracker.counters();
     result.stats.flow.add(c);
+    if (worker->app != nullptr) result.stats.app.add(worker->app->counters());
     result.stats.workers.push_back(
         {c.packets.get(), c.flows_created.get(), worker->batcher.dropped().get()});
   }
-  result.stats.output = {sink.records_delivered(), sink.records_failed()};
+  result.stats.output = {sink.records_delivered(), sink.records_failed(),
+                         sink.events_delivered(), 0};
   result.input_errors = reader.errors();
   result.output_error = sink.error();
   return result;

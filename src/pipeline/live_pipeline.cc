@@ -46,6 +46,8 @@ void collect(const std::vector<std::unique_ptr<LiveWorker>>& workers, const Sink
   for (const auto& worker : workers) {
     stats.decode.add(worker->decode_counters());
     stats.flow.add(worker->flow_counters());
+    if (worker->app() != nullptr) stats.app.add(worker->app()->counters());
+    stats.output.events_dropped += worker->events_dropped();
     const WorkerStats w = worker->stats();
     stats.workers.push_back(w);
     stats.dispatch.packets_forwarded += w.packets_forwarded;
@@ -59,7 +61,9 @@ void collect(const std::vector<std::unique_ptr<LiveWorker>>& workers, const Sink
     }
   }
   stats.capture.input_errors = result.input_errors.size();
-  stats.output = {sink.records_delivered(), sink.records_failed()};
+  stats.output.records_delivered = sink.records_delivered();
+  stats.output.records_failed = sink.records_failed();
+  stats.output.events_delivered = sink.events_delivered();
   result.output_error = sink.error();
 }
 
@@ -89,9 +93,8 @@ RunResult run_live_pipeline(const PipelineOptions& options, const LiveOptions& l
     flow_options.max_flows = share(options.flow.max_flows, n);
     flow_options.max_tombstones = share(options.flow.max_tombstones, n);
     flow_options.worker = static_cast<std::uint8_t>(w);
-    workers.push_back(std::make_unique<LiveWorker>(w, std::move(sockets[w]), options.decoder,
-                                                   flow_options, options.channel_depth, shared,
-                                                   sink_bell));
+    workers.push_back(std::make_unique<LiveWorker>(w, std::move(sockets[w]), options,
+                                                   flow_options, shared, sink_bell));
     record_channels.push_back(&workers.back()->records());
   }
 

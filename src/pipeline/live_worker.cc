@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/wall_clock.h"
+#include "pipeline/app_layer.h"
 #include "pipeline/live_dispatch.h"
 #include "pipeline/shutdown.h"
 
@@ -24,15 +25,16 @@ int millis_until(Micros deadline) {
 }  // namespace
 
 LiveWorker::LiveWorker(unsigned index, capture::AfPacketSocket socket,
-                       const decode::DecoderOptions& decoder, const flow::FlowTrackerOptions& flow,
-                       std::uint32_t channel_depth, LiveShared& shared, Doorbell& sink_bell)
+                       const PipelineOptions& options, const flow::FlowTrackerOptions& flow,
+                       LiveShared& shared, Doorbell& sink_bell)
     : index_(index),
       socket_(std::move(socket)),
       shared_(shared),
-      decoder_(decoder),
-      records_(channel_depth, bell_, sink_bell),
+      decoder_(options.decoder),
+      records_(options.channel_depth, bell_, sink_bell),
       batcher_(records_, bell_, Backpressure::drop),
-      tracker_(flow, batcher_),
+      app_(make_app_tracker(options, flow.max_flows, batcher_)),
+      tracker_(observed_by(flow, app_.get()), batcher_),
       owner_has_news_(shared.workers, false) {}
 
 void LiveWorker::run() {
@@ -134,8 +136,12 @@ void LiveWorker::handle(const capture::RawPacket& frame) {
 }
 
 void LiveWorker::forward(unsigned owner, decode::PacketView view) {
-  view.payload = nullptr;  // the frame bytes stay in this worker's ring
+  // The frame bytes stay in this worker's ring: the owner's application
+  // layer does not see this packet's payload (counted as forwarded).
+  view.payload = nullptr;
   view.captured_payload_length = 0;
+  view.ip_packet = nullptr;
+  view.captured_ip_length = 0;
   if (shared_.mesh->queue(index_, owner).try_push(view)) {
     forwarded_.add();
     owner_has_news_[owner] = true;

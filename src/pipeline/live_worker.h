@@ -13,6 +13,7 @@
 #include "flow/flow_tracker.h"
 #include "pipeline/batch_channel.h"
 #include "pipeline/forward_mesh.h"
+#include "pipeline/pipeline_options.h"
 #include "pipeline/record_batcher.h"
 #include "pipeline/run_stats.h"
 
@@ -32,9 +33,9 @@ struct LiveShared {
 
 class LiveWorker {
  public:
-  LiveWorker(unsigned index, capture::AfPacketSocket socket, const decode::DecoderOptions& decoder,
-             const flow::FlowTrackerOptions& flow, std::uint32_t channel_depth, LiveShared& shared,
-             Doorbell& sink_bell);
+  // `flow`: this worker's share of options.flow.
+  LiveWorker(unsigned index, capture::AfPacketSocket socket, const PipelineOptions& options,
+             const flow::FlowTrackerOptions& flow, LiveShared& shared, Doorbell& sink_bell);
 
   void run();  // the thread's body
 
@@ -44,6 +45,8 @@ class LiveWorker {
   // Read after run() returned.
   const decode::DecodeCounters& decode_counters() const { return decode_; }
   const flow::FlowCounters& flow_counters() const { return tracker_.counters(); }
+  const app::AppTracker* app() const { return app_.get(); }
+  std::uint64_t events_dropped() const { return batcher_.events_dropped().get(); }
   WorkerStats stats() const;
   const capture::KernelStats& kernel_stats() const { return kernel_; }
   const std::string& error() const { return error_; }
@@ -68,6 +71,7 @@ class LiveWorker {
   Doorbell bell_;  // rung when the sink returns a record batch
   BatchChannel<RecordBatch> records_;
   RecordBatcher batcher_;
+  std::unique_ptr<app::AppTracker> app_;  // null when the application layer is off
   flow::FlowTracker tracker_;
   std::vector<bool> owner_has_news_;  // forwarded to since the last ring_owners()
 

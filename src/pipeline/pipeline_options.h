@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 
+#include "app/app_tracker.h"
 #include "decode/decoder.h"
 #include "flow/flow_tracker.h"
 
@@ -13,6 +14,9 @@ struct PipelineOptions {
   // an equal share. hash_seed is shared (dispatch and tables).
   flow::FlowTrackerOptions flow;
   std::uint32_t channel_depth = 8;  // batches in flight per worker and direction
+  // The application layer (nDPI, reassembly, dissectors, protocol events).
+  bool app_layer = true;
+  app::AppOptions app;
 };
 
 }  // namespace mld::pipeline

@@ -11,8 +11,17 @@ void RecordBatcher::on_flow_end(const flow::FlowRecord& record) {
   if (current_->count == RecordBatch::kCapacity) flush();
 }
 
+void RecordBatcher::on_app_event(app::AppEvent&& event) {
+  if (!have_batch()) {
+    events_dropped_.add();
+    return;
+  }
+  current_->events.push_back(std::move(event));
+  if (current_->events.size() == RecordBatch::kEventCapacity) flush();
+}
+
 void RecordBatcher::flush() {
-  if (current_ == nullptr || current_->count == 0) return;
+  if (current_ == nullptr || (current_->count == 0 && current_->events.empty())) return;
   channel_.send(current_);
   current_ = nullptr;
 }
@@ -31,6 +40,7 @@ bool RecordBatcher::have_batch() {
     current_ = channel_.try_acquire();
     if (current_ != nullptr) {
       current_->count = 0;
+      current_->events.clear();
       break;
     }
     if (policy_ == Backpressure::drop) return false;

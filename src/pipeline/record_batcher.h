@@ -1,6 +1,7 @@
 #pragma once
-// A worker's FlowRecordSink: collects ended flows into record batches for the
-// sink thread.
+// A worker's FlowRecordSink and AppEventSink: collects ended flows and
+// protocol events into record batches for the sink thread.
+#include "app/app_tracker.h"
 #include "common/counter.h"
 #include "flow/flow_record.h"
 #include "pipeline/batch_channel.h"
@@ -14,16 +15,18 @@ enum class Backpressure {
   drop,  // live: the wire does not wait; drop and count
 };
 
-class RecordBatcher final : public flow::FlowRecordSink {
+class RecordBatcher final : public flow::FlowRecordSink, public app::AppEventSink {
  public:
   RecordBatcher(BatchChannel<RecordBatch>& channel, Doorbell& own_bell, Backpressure policy)
       : channel_(channel), own_bell_(own_bell), policy_(policy) {}
 
   void on_flow_end(const flow::FlowRecord& record) override;
+  void on_app_event(app::AppEvent&& event) override;
   void flush();  // sends the partial batch, if any
   void close();  // flush, then close the channel
 
-  const Counter& dropped() const { return dropped_; }
+  const Counter& dropped() const { return dropped_; }  // records
+  const Counter& events_dropped() const { return events_dropped_; }
 
  private:
   bool have_batch();
@@ -33,6 +36,7 @@ class RecordBatcher final : public flow::FlowRecordSink {
   Backpressure policy_;
   RecordBatch* current_ = nullptr;
   Counter dropped_;
+  Counter events_dropped_;
 };
 
 }  // namespace mld::pipeline

@@ -1,6 +1,7 @@
 #pragma once
 // The output side of the pipeline, implemented by src/output. Called on the
 // sink thread only.
+#include "app/app_event.h"
 #include "flow/flow_record.h"
 
 namespace mld::pipeline {
@@ -12,6 +13,8 @@ class RecordConsumer {
   // (disk full...); the pipeline then stops reading and counts the records it
   // can no longer deliver.
   virtual void consume(const flow::FlowRecord& record) = 0;
+  // Serializes one protocol event (the same failure contract).
+  virtual void consume(const app::AppEvent& event) = 0;
   // Called when no record is waiting, so output reaches the disk promptly.
   virtual void flush() = 0;
 };

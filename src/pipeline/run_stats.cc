@@ -17,6 +17,12 @@ std::uint64_t DecodeStats::dropped() const {
   return total;
 }
 
+void AppStats::add(const app::AppCounters& c) {
+#define MLD_APP_STAT_ADD(name) name += c.name.get();
+  MLD_APP_COUNTERS(MLD_APP_STAT_ADD)
+#undef MLD_APP_STAT_ADD
+}
+
 void FlowStats::add(const flow::FlowCounters& c) {
   packets += c.packets.get();
   bytes += c.bytes.get();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/app_counters.h"
 #include "decode/decode_counters.h"
 #include "flow/flow_counters.h"
 
@@ -45,6 +46,15 @@ struct FlowStats {
   void add(const flow::FlowCounters& counters);
 };
 
+// The application layer's counters (src/app/app_counters.h), summed.
+struct AppStats {
+#define MLD_APP_STAT_FIELD(name) std::uint64_t name = 0;
+  MLD_APP_COUNTERS(MLD_APP_STAT_FIELD)
+#undef MLD_APP_STAT_FIELD
+
+  void add(const app::AppCounters& counters);
+};
+
 struct WorkerStats {
   std::uint64_t packets = 0;
   std::uint64_t flows_created = 0;
@@ -62,6 +72,8 @@ struct DispatchStats {
 struct OutputStats {
   std::uint64_t records_delivered = 0;  // handed to the serializer
   std::uint64_t records_failed = 0;     // never serialized: the output had failed
+  std::uint64_t events_delivered = 0;   // protocol events handed to the serializer
+  std::uint64_t events_dropped = 0;     // live: protocol events lost to a full sink queue
 };
 
 // One output sink (file, stdout, ZeroMQ), as its thread counted.
@@ -80,6 +92,7 @@ struct RunStats {
   CaptureStats capture;
   DecodeStats decode;
   FlowStats flow;
+  AppStats app;
   std::vector<WorkerStats> workers;
   DispatchStats dispatch;
   OutputStats output;

@@ -58,6 +58,15 @@ bool Sink::drain(BatchChannel<RecordBatch>& channel) {
 }
 
 void Sink::deliver(const RecordBatch& batch) {
+  for (const app::AppEvent& event : batch.events) {
+    if (!error_.empty()) break;
+    try {
+      consumer_.consume(event);
+      events_delivered_.add();
+    } catch (const std::exception& e) {
+      fail(e);
+    }
+  }
   for (std::uint32_t i = 0; i < batch.count; ++i) {
     if (!error_.empty()) {
       failed_.add(batch.count - i);

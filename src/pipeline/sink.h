@@ -22,6 +22,7 @@ class Sink {
 
   std::uint64_t records_delivered() const { return delivered_.get(); }
   std::uint64_t records_failed() const { return failed_.get(); }
+  std::uint64_t events_delivered() const { return events_delivered_.get(); }
   const std::string& error() const { return error_; }  // read after run() returned
 
  private:
@@ -35,6 +36,7 @@ class Sink {
   std::atomic<bool>& stop_requested_;
   Counter delivered_;
   Counter failed_;
+  Counter events_delivered_;
   std::string error_;
 };
 

@@ -15,6 +15,7 @@ class LiveSensor::Collector final : public pipeline::RecordConsumer {
     const std::lock_guard lock(sensor_.mutex_);
     sensor_.records_.push_back(record);
   }
+  void consume(const app::AppEvent&) override {}
   void flush() override {}
 
  private:

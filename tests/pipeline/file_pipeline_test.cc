@@ -218,6 +218,7 @@ class FailingConsumer final : public pipeline::RecordConsumer {
   void consume(const flow::FlowRecord&) override {
     if (++consumed_ > 3) throw std::runtime_error("writing out.json: No space left on device");
   }
+  void consume(const app::AppEvent&) override {}
   void flush() override {}
 
  private:

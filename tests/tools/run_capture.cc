@@ -8,12 +8,13 @@ namespace {
 
 class CollectingConsumer final : public pipeline::RecordConsumer {
  public:
-  explicit CollectingConsumer(std::vector<flow::FlowRecord>& records) : records_(records) {}
-  void consume(const flow::FlowRecord& record) override { records_.push_back(record); }
+  explicit CollectingConsumer(CaptureRun& run) : run_(run) {}
+  void consume(const flow::FlowRecord& record) override { run_.records.push_back(record); }
+  void consume(const app::AppEvent& event) override { run_.events.push_back(event); }
   void flush() override {}
 
  private:
-  std::vector<flow::FlowRecord>& records_;
+  CaptureRun& run_;
 };
 
 }  // namespace
@@ -27,7 +28,7 @@ pipeline::PipelineOptions options_from(const std::vector<std::string>& settings)
 CaptureRun run_captures(const std::vector<std::string>& inputs,
                         const pipeline::PipelineOptions& options) {
   CaptureRun run;
-  CollectingConsumer consumer(run.records);
+  CollectingConsumer consumer(run);
   run.result = pipeline::run_file_pipeline(options, inputs, consumer);
   return run;
 }

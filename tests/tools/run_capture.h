@@ -11,6 +11,7 @@ namespace mld::testing {
 
 struct CaptureRun {
   std::vector<flow::FlowRecord> records;
+  std::vector<app::AppEvent> events;  // protocol events, in delivery order
   pipeline::RunResult result;
 };
 
