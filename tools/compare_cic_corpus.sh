@@ -37,7 +37,8 @@ rm -f "$OUT"/*.json "$OUT"/*.csv "$OUT"/*.err
 one() {  # $1 capture
   local cap=$1 name
   name=$(echo "$cap" | sed 's#^/##; s#/#__#g')
-  "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false --features "$PROFILE" $SENARGS \
+  "$BIN" run -r "$cap" --format cic-csv --set decode.tunnels=false --set app.enabled=false \
+    --features "$PROFILE" $SENARGS \
     -o "$OUT/$name.sensor.csv" >/dev/null 2>"$OUT/$name.sensor.err"
   [ -f "$OUT/$name.sensor.csv" ] || : >"$OUT/$name.sensor.csv"
   /usr/bin/python3 "$HERE/cic_reference.py" "$cap" --profile "$PROFILE" $REFARGS >"$OUT/$name.ref.csv" \

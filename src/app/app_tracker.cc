@@ -68,6 +68,11 @@ AppTracker::AppTracker(const AppOptions& options, std::uint32_t slots, AppEventS
 
 AppTracker::~AppTracker() = default;
 
+NdpiEngine& AppTracker::ndpi() {
+  if (ndpi_ == nullptr) ndpi_ = std::make_unique<NdpiEngine>();
+  return *ndpi_;
+}
+
 void AppTracker::on_packet(std::uint32_t slot, const flow::Flow& flow, Direction side,
                            const PacketView& packet) {
   FlowApp* app = slots_[slot].get();
@@ -85,7 +90,7 @@ FlowApp& AppTracker::state_for(std::uint32_t slot, const PacketView& packet) {
   ++flows_with_state_;
   counters_.flows_inspected.add();
   if (packet.ip_packet != nullptr) {
-    ndpi_.start(app->ndpi);
+    ndpi().start(app->ndpi);
     counters_.ndpi_flows.add();
   } else {
     app->classified = true;  // nothing nDPI could read
@@ -106,7 +111,7 @@ void AppTracker::inspect(FlowApp& app, const flow::Flow& flow, Direction side,
 }
 
 void AppTracker::classify(FlowApp& app, const PacketView& packet) {
-  if (ndpi_.feed(app.ndpi, packet, app.verdict)) app.classified = true;
+  if (ndpi().feed(app.ndpi, packet, app.verdict)) app.classified = true;
 }
 
 void AppTracker::dissect(FlowApp& app, const flow::Flow& flow, Direction side,
@@ -141,7 +146,7 @@ void AppTracker::on_flow_end(std::uint32_t slot, const flow::Flow& flow, flow::F
   flow::AppSummary& summary = record.app;
   if (app == nullptr) {
     NdpiVerdict guess;
-    ndpi_.guess(record.identity(), guess);
+    ndpi().guess(record.identity(), guess);
     summary.proto.assign(guess.name);
     summary.category.assign(guess.category);
     return;
@@ -157,7 +162,7 @@ void AppTracker::on_flow_end(std::uint32_t slot, const flow::Flow& flow, flow::F
     app->dissector->on_flow_end(flow.last(), out);
     retire_dissector(*app);
   }
-  if (!app->classified) ndpi_.conclude(app->ndpi, app->verdict);
+  if (!app->classified) ndpi().conclude(app->ndpi, app->verdict);
 
   summary.inspected = true;
   summary.proto.assign(app->verdict.name);

@@ -58,7 +58,8 @@ class AppTracker final : public flow::FlowObserver {
   AppOptions options_;
   AppEventSink& events_;
   AppCounters counters_;
-  NdpiEngine ndpi_;
+  NdpiEngine& ndpi();  // started on first use: nDPI takes ~0.1 s to initialise
+  std::unique_ptr<NdpiEngine> ndpi_;
   StreamMemory memory_;
   std::vector<std::unique_ptr<FlowApp>> slots_;
   std::uint32_t flows_with_state_ = 0;

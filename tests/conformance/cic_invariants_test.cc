@@ -61,7 +61,7 @@ void check_flow(const flow::FlowRecord& r, flow::FeatureProfile profile, const s
 
 TEST(CicInvariants, EveryFlowOfTheNdpiCorpusObeysTheDatasetIdentities) {
   MLD_REQUIRE_SHARED_DATA();
-  const auto options = options_from({"decode.tunnels=false"});
+  const auto options = options_from({"decode.tunnels=false", "app.enabled=false"});
   std::size_t flows = 0;
   for (const std::string& capture : captures_under("ndpi/tests/cfgs/default/pcap")) {
     for (const flow::FlowRecord& r : run_captures({capture}, options).records) {

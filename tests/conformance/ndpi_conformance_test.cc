@@ -22,7 +22,10 @@ namespace fs = std::filesystem;
 
 // ndpiReader decapsulates IP-in-IP, GRE, GTP-U, VXLAN and CAPWAP (and TZSP,
 // which we do not); not Geneve, ERSPAN or Teredo.
-const std::vector<std::string> kNdpiSettings = {"decode.tunnels=ipip,gre,gtpu,vxlan,capwap"};
+// Packets and bytes only: the application layer is compared elsewhere
+// (ndpi_app_compare.py).
+const std::vector<std::string> kNdpiSettings = {"decode.tunnels=ipip,gre,gtpu,vxlan,capwap",
+                                                "app.enabled=false"};
 
 struct Side {
   std::uint64_t packets = 0, bytes = 0;

@@ -37,7 +37,8 @@ using Multiset = std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t
 // NFStream decapsulates GTP-U and CAPWAP (and TZSP, which we do not) and always
 // strips IP-in-IP; it leaves GRE, VXLAN, Geneve and Teredo alone.
 const std::vector<std::string> kNfstreamSettings = {"flow.profile=nfstream",
-                                                    "decode.tunnels=gtpu,capwap,ipip"};
+                                                    "decode.tunnels=gtpu,capwap,ipip",
+                                                    "app.enabled=false"};
 
 Multiset reference_flows(const std::string& csv) {
   Multiset flows;
