@@ -19,7 +19,15 @@ std::vector<std::string> serialized(const std::vector<std::string>& inputs,
   const CaptureRun run = run_captures(inputs, options_from(settings));
   output::EveWriter writer;  // no pcap_filename: the same for a directory run
   std::vector<std::string> lines;
-  for (const flow::FlowRecord& record : run.records) {
+  for (flow::FlowRecord record : run.records) {
+    // nDPI may classify a flow using what the same worker's nDPI saw in
+    // other flows (its caches of STUN, Zoom, BitTorrent peers...), so with
+    // other workers a few flows get another app_proto (1 of 2,771 here).
+    // Everything else, app_host and the protocol events included, is ours
+    // and must not change.
+    record.app.proto.assign({});
+    record.app.category.assign({});
+    record.app.risks = 0;
     output::TextBuffer line;
     writer.append_flow(record, line);
     lines.emplace_back(line.view());
