@@ -14,7 +14,6 @@ namespace mld::app {
   X(events)                 /* protocol events emitted                              */ \
   X(events_truncated)       /* an event cut short: lists or text over their limits   */ \
   X(ndpi_flows)             /* nDPI flow states allocated                           */ \
-  X(ndpi_alloc_failed)      /* nDPI state refused: app.max-ndpi-flows reached         */ \
   X(stream_out_of_order)    /* TCP segments that arrived before their predecessors  */ \
   X(stream_retransmissions) /* TCP segments wholly before the in-order point        */ \
   X(stream_overlaps)        /* segments overlapping data already held or delivered  */ \
