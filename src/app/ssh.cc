@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "app/hex_digest.h"
+
 namespace mld::app {
 namespace {
 
@@ -39,17 +41,8 @@ std::uint32_t be32(const char* p) {
 
 // nullopt where OpenSSL refuses MD5 (a FIPS-only provider).
 std::optional<Fingerprint> md5_fingerprint(std::string text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr) != 1) {
-    return std::nullopt;
-  }
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hash;
-  for (unsigned int i = 0; i < length; ++i) {
-    hash += kDigits[digest[i] >> 4];
-    hash += kDigits[digest[i] & 0x0f];
-  }
+  std::string hash = hex_digest(EVP_md5(), text);
+  if (hash.empty()) return std::nullopt;
   return Fingerprint{std::move(hash), std::move(text)};
 }
 

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <utility>
 
+#include "app/hex_digest.h"
+
 namespace mld::app::tls {
 namespace {
 
@@ -248,19 +250,6 @@ std::string decimal_list(const std::vector<T>& values) {
     if (is_grease(value)) continue;
     if (!text.empty()) text += '-';
     text += std::to_string(value);
-  }
-  return text;
-}
-
-std::string hex_digest(const EVP_MD* algorithm, const std::string& input) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(input.data(), input.size(), digest, &length, algorithm, nullptr);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned int i = 0; i < length; ++i) {
-    text += kDigits[digest[i] >> 4];
-    text += kDigits[digest[i] & 0x0f];
   }
   return text;
 }
