@@ -33,6 +33,7 @@ class Collector final : public pipeline::RecordConsumer {
  public:
   void consume(const flow::FlowRecord& record) override { records.push_back(record); }
   void consume(const app::AppEvent&) override {}  // the flow records are the load
+  void consume(const detect::Alert&) override {}
   void flush() override {}
   std::vector<flow::FlowRecord> records;
 };

@@ -13,7 +13,7 @@ data=${MLD_SHARED_DATA:-$repo/../shared/data}
 cd "$repo"
 
 targets=(fuzz_decoder fuzz_capture_file fuzz_log_verifier fuzz_reassembler fuzz_dns fuzz_http
-  fuzz_tls fuzz_ssh fuzz_smb fuzz_quic)
+  fuzz_tls fuzz_ssh fuzz_smb fuzz_quic fuzz_name_scores fuzz_cic_csv fuzz_model_file)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" fuzz_seed_extract mldefender
 [ -d fuzz/corpus-decoder ] || fuzz/seed_corpus.sh "$build" fuzz/corpus-decoder
 if [ ! -d fuzz/corpus-capture ]; then
@@ -31,6 +31,13 @@ if [ ! -d fuzz/corpus-log_verifier ]; then
     --set output.signing.key-file="$key" 2>/dev/null
   zstd -q -k fuzz/corpus-log_verifier/sample.json
   rm -f "$key"
+fi
+
+# Labelled CSV seeds: a header and a few rows of the CIC-IDS2017 sample.
+if [ ! -d fuzz/corpus-cic_csv ] && [ -d "$data/cicids2017-improved-sample" ]; then
+  mkdir -p fuzz/corpus-cic_csv
+  head -c 4000 "$data/cicids2017-improved-sample/nids-daten/sampled_CICIDS2017_improved_rnd_2500/Heartbleed_11.csv" \
+    >fuzz/corpus-cic_csv/heartbleed.csv
 fi
 
 status=0

@@ -8,9 +8,10 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   # libraries
   libpcap-dev libxxhash-dev libssl-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-  libzmq3-dev libprotobuf-dev protobuf-compiler libzstd-dev zstd libndpi-dev
+  libzmq3-dev libprotobuf-dev protobuf-compiler libzstd-dev zstd libndpi-dev libpsl-dev publicsuffix libxgboost-dev
+  nlohmann-json3-dev
   # tests and benchmarks
-  googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev iproute2 iputils-ping netcat-openbsd
+  googletest libgtest-dev libgmock-dev libbenchmark-dev iproute2 iputils-ping netcat-openbsd
   tcpdump softflowd argus-server libndpi-bin python3 hyperfine time
 )
 

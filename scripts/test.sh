@@ -45,7 +45,7 @@ for suite in $suites; do
       build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLD_SANITIZE=thread
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         run_ctest build-tsan -L 'threaded|live|conformance' \
-        -E 'Robustness|NdpiApplicationConformance'
+        -E 'Robustness|NdpiApplicationConformance|DetectionEvaluation'
       ;;
     fuzz)
       CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLD_FUZZ=ON \

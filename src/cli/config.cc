@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 
+#include "cli/detect_settings.h"
 #include "decode/decoder.h"
 
 namespace mld::cli {
@@ -189,6 +190,13 @@ bool parse_seconds(std::string_view v, std::int64_t& micros) {
   return true;
 }
 
+// A finite decimal number >= 0 (ratios, scores).
+bool parse_number(std::string_view v, double& number) {
+  const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), number);
+  return error == std::errc() && end == v.data() + v.size() && !v.empty() &&
+         std::isfinite(number) && number >= 0;
+}
+
 // A byte size: a whole number with an optional unit (k/K/KiB, M/MiB, G/GiB:
 // powers of 1024; kB, MB, GB: powers of 1000).
 bool parse_bytes(std::string_view v, std::uint64_t& bytes) {
@@ -238,6 +246,14 @@ std::string validate(const SettingSpec& spec, const std::string& value) {
       }
       return "";
     }
+    case SettingType::number: {
+      double n = 0;
+      if (!parse_number(value, n)) return "expected a number >= 0";
+      if (spec.max != UINT64_MAX && n > static_cast<double>(spec.max)) {
+        return "must be at most " + std::to_string(spec.max);
+      }
+      return "";
+    }
     case SettingType::choice:
       if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) {
         return "";
@@ -272,7 +288,11 @@ void flatten(const YAML::Node& node, const std::string& prefix,
 }  // namespace
 
 const std::vector<SettingSpec>& Config::schema() {
-  static const std::vector<SettingSpec> specs = make_schema();
+  static const std::vector<SettingSpec> specs = [] {
+    std::vector<SettingSpec> all = make_schema();
+    for (SettingSpec& spec : detect_settings()) all.push_back(std::move(spec));
+    return all;
+  }();
   return specs;
 }
 
@@ -357,6 +377,12 @@ std::int64_t Config::micros(const std::string& key) const {
   std::int64_t us = 0;
   parse_seconds(values_.at(key), us);
   return us;
+}
+
+double Config::number(const std::string& key) const {
+  double n = 0;
+  parse_number(values_.at(key), n);
+  return n;
 }
 
 std::uint32_t Config::tunnel_families(const std::string& key) const {

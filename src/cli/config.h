@@ -16,7 +16,7 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class SettingType { boolean, count, bytes, seconds, choice, tunnels, text };
+enum class SettingType { boolean, count, bytes, seconds, number, choice, tunnels, text };
 
 struct SettingSpec {
   std::string key;
@@ -24,7 +24,7 @@ struct SettingSpec {
   std::string default_value;
   std::string help;
   std::uint64_t min = 0;                 // count
-  std::uint64_t max = UINT64_MAX;        // count; seconds: the most seconds allowed
+  std::uint64_t max = UINT64_MAX;        // count; seconds, number: the most allowed
   std::vector<std::string> choices = {}; // choice
 };
 
@@ -45,6 +45,7 @@ class Config {
   std::uint64_t count(const std::string& key) const;
   std::uint64_t bytes(const std::string& key) const;  // a `bytes` setting
   std::int64_t micros(const std::string& key) const;  // a `seconds` setting
+  double number(const std::string& key) const;        // a `number` setting
   std::uint32_t tunnel_families(const std::string& key) const;  // a `tunnels` setting
 
   // Every key with its current value and help, as commented YAML.

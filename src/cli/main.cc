@@ -5,6 +5,7 @@
 #include "cli/config.h"
 #include "cli/run_command.h"
 #include "cli/tail_command.h"
+#include "cli/train_command.h"
 #include "cli/verify_command.h"
 
 int main(int argc, char** argv) {
@@ -61,6 +62,22 @@ int main(int argc, char** argv) {
   tail_app->add_option("--timeout", tail.timeout_seconds,
                        "stop after this many seconds without an event");
 
+  TrainArguments train;
+  CLI::App* train_app = app.add_subcommand(
+      "train", "fit a tree ensemble on labelled CIC CSV flows and write the model file");
+  train_app->add_option("--input", train.inputs, "CSV file or directory of them (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  train_app->add_option("--output", train.output, "model file to write")->required();
+  train_app->add_option("--rounds", train.rounds, "boosting rounds, one tree per class each")
+      ->capture_default_str();
+  train_app->add_option("--max-depth", train.max_depth, "tree depth limit (at most 12)")
+      ->capture_default_str();
+  train_app->add_option("--folds", train.folds, "stratified cross-validation folds")
+      ->capture_default_str();
+  train_app->add_option("--seed", train.seed, "seed of the folds and of XGBoost")
+      ->capture_default_str();
+
   std::string keygen_prefix;
   CLI::App* keygen_app =
       app.add_subcommand("zmq-keygen", "write a CURVE key pair: PREFIX.key and PREFIX.pub");
@@ -80,6 +97,7 @@ int main(int argc, char** argv) {
   if (verify_app->parsed()) return verify_command(verify);
   if (tail_app->parsed()) return tail_command(tail);
   if (keygen_app->parsed()) return zmq_keygen_command(keygen_prefix);
+  if (train_app->parsed()) return train_command(train);
   // Shorthand flags are settings too; they win over the file and earlier --set.
   if (!workers.empty()) run.sets.push_back("pipeline.workers=" + workers);
   if (!profile.empty()) run.sets.push_back("flow.profile=" + profile);

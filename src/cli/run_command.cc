@@ -8,6 +8,7 @@
 
 #include "capture/pcap_file_reader.h"
 #include "common/wall_clock.h"
+#include "cli/detect_settings.h"
 #include "cli/run_output.h"
 #include "pipeline/file_pipeline.h"
 #include "pipeline/live_pipeline.h"
@@ -63,11 +64,12 @@ int run_files(const Config& config, const std::vector<std::string>& arguments) {
     throw ConfigError("too many capture files (" + std::to_string(inputs.size()) + ", at most " +
                       std::to_string(UINT16_MAX) + ")");
   }
+  const pipeline::PipelineOptions options = make_pipeline_options(config, /*live=*/false);
   const std::unique_ptr<RunOutput> output = open_output(config, inputs, /*live=*/false);
   if (output == nullptr) return kExitOutputError;
 
-  const pipeline::RunResult result = pipeline::run_file_pipeline(
-      make_pipeline_options(config, /*live=*/false), inputs, output->consumer());
+  const pipeline::RunResult result =
+      pipeline::run_file_pipeline(options, inputs, output->consumer());
   const auto& s = result.stats;
   return finish_run(result, *output,
                     fmt::format("{} input(s), {} packets, {} flows, {} packets without a flow",
@@ -83,9 +85,9 @@ int run_live(const Config& config, const std::string& interface) {
   live.snaplen = static_cast<std::uint32_t>(config.count("capture.snaplen"));
   live.ring_bytes = static_cast<std::size_t>(config.count("capture.ring-mb")) << 20;
   live.tick_ms = static_cast<std::uint32_t>(config.count("capture.tick-ms"));
+  const pipeline::PipelineOptions options = make_pipeline_options(config, /*live=*/true);
   const std::unique_ptr<RunOutput> output = open_output(config, {}, /*live=*/true);
   if (output == nullptr) return kExitOutputError;
-  const pipeline::PipelineOptions options = make_pipeline_options(config, /*live=*/true);
   live.on_capturing = [&] {
     report(fmt::format("capturing on -i {} with {} worker(s); SIGINT or SIGTERM stops", interface,
                        options.workers));
@@ -131,6 +133,13 @@ pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live)
   options.app.stream.depth = static_cast<std::uint32_t>(config.bytes("stream.depth"));
   options.app.stream.max_pending = static_cast<std::uint32_t>(config.bytes("stream.max-pending"));
   options.app.stream_memcap = config.bytes("stream.memcap");
+
+  options.detect = detect_options(config);
+  options.model = detect_model(options.detect);
+  if (options.model != nullptr && !flow.features) {
+    throw ConfigError("detect.ml.model needs the statistics: flow.features is none (or set "
+                      "detect.ml.model=none to run without a model)");
+  }
   return options;
 }
 

@@ -64,6 +64,17 @@ struct AppSummary {
   std::uint64_t risks = 0;  // bit i set: nDPI risk i (app::risk_name names it)
 };
 
+// What the detection layer concluded about a flow (src/detect fills it in).
+struct DetectionSummary {
+  bool scored = false;    // the detection layer saw the flow
+  float fast_score = 0;   // rule detectors, 0..1
+  float ml_score = 0;     // tree ensemble: 1 - P(benign), 0..1
+  std::uint8_t authoritative = 0;  // detect::Authority
+  FixedText<32> category;  // of the winning score: "scan", "dos", ... ("" when benign)
+  FixedText<32> ml_label;  // the model's most likely attack class ("" when benign)
+  std::uint32_t reasons = 0;  // bit i: detect::Detector i contributed
+};
+
 struct FlowRecord {
   std::uint64_t flow_id = 0;  // 51-bit, deterministic from key and start
   decode::IpVersion ip_version = decode::IpVersion::v4;
@@ -87,6 +98,7 @@ struct FlowRecord {
   char history[ConnTracker::kMaxHistory] = {};
 
   AppSummary app;
+  DetectionSummary detection;
 
   // The CIC statistics travel as their accumulator: the sink computes the
   // 81 values while serializing, off the workers' packet path.

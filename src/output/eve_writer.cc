@@ -1,30 +1,17 @@
 #include "output/eve_writer.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "app/ndpi_engine.h"
 #include "flow/conn_tracker.h"
-#include "output/community_id.h"
-#include "output/iso_time.h"
+#include "output/eve_fields.h"
 #include "output/json_writer.h"
 #include "output/number_format.h"
 
 namespace mld::output {
 namespace {
-
-void time_field(JsonWriter& w, std::string_view name, Micros time) {
-  char text[kMaxTimeLength];
-  w.field(name, std::string_view(text, format_time(time, TimeStyle::eve, text)));
-}
-
-void address_field(JsonWriter& w, std::string_view name, const decode::IpAddress& address,
-                   decode::IpVersion version) {
-  char text[decode::IpAddress::kMaxTextLength];
-  w.field(name, std::string_view(text, address.format(version, text)));
-}
 
 void write_vlans(JsonWriter& w, const decode::VlanStack& vlans) {
   if (vlans.count == 0) return;
@@ -59,9 +46,8 @@ void write_endpoints(JsonWriter& w, const EventHeader& h) {
     w.field("icmp_type", h.icmp_type);
     w.field("icmp_code", h.icmp_code);
   }
-  const CommunityIdInput id{f.ip_version, f.protocol, f.src_ip,    f.dst_ip,
-                            f.src_port,   f.dst_port, h.icmp_type, h.icmp_code};
-  w.field("community_id", community_id_v1(id));
+  const std::string community_id = community_id_of(h);
+  if (!community_id.empty()) w.field("community_id", community_id);
 }
 
 void write_tunnel(JsonWriter& w, const decode::TunnelInfo& tunnel) {
@@ -180,6 +166,24 @@ void write_app_stats(JsonWriter& w, const pipeline::AppStats& a) {
   w.end_object();
 }
 
+// Every counter and every detector, zeros included: the object has one
+// shape, as the decoder's drops do.
+void write_detect_stats(JsonWriter& w, const detect::DetectStats& d) {
+  w.key("detect");
+  w.begin_object();
+#define MLD_DETECT_STAT_FIELD(name, text) w.field(text, d.name);
+  MLD_DETECT_COUNTERS(MLD_DETECT_STAT_FIELD)
+#undef MLD_DETECT_STAT_FIELD
+  w.key("alerts_by_detector");
+  w.begin_object();
+  for (std::size_t i = 0; i < detect::kDetectorCount; ++i) {
+    w.field(detect::detector_info(static_cast<detect::Detector>(i)).name,
+            d.alerts_by_detector[i]);
+  }
+  w.end_object();
+  w.end_object();
+}
+
 void write_flow_stats(JsonWriter& w, const pipeline::FlowStats& f) {
   w.key("flow");
   w.begin_object();
@@ -282,6 +286,7 @@ void EveWriter::append_flow(const flow::FlowRecord& r, TextBuffer& out) const {
   w.begin_object();
   write_header(w, flow_header(r));
   write_flow_object(w, r);
+  if (r.detection.scored) write_detection(w, r.detection);
   write_features(w, r, features_);
   w.end_object();
   out.push_back('\n');
@@ -298,6 +303,7 @@ void EveWriter::append_stats(const pipeline::RunStats& s, Micros timestamp, Text
   write_decoder_stats(w, s.decode);
   write_flow_stats(w, s.flow);
   write_app_stats(w, s.app);
+  write_detect_stats(w, s.detect);
   write_worker_stats(w, s.workers);
   w.key("dispatch");
   w.begin_object();

@@ -7,6 +7,7 @@
 
 #include "app/app_event.h"
 #include "common/time.h"
+#include "detect/alert.h"
 #include "flow/flow_record.h"
 #include "output/event_header.h"
 #include "output/text_buffer.h"
@@ -28,11 +29,16 @@ class EveWriter {
   // A protocol event (dns, http, tls, ssh, smb, quic): the flow's header and
   // the event's object, in Suricata 8's shape (eve_app_writer.cc).
   void append_app_event(const app::AppEvent& event, TextBuffer& out) const;
+  // An alert: the header of the flow that crossed the threshold, Suricata
+  // 8's "alert" object, then our "detection" (eve_detection_writer.cc).
+  void append_alert(const detect::Alert& alert, TextBuffer& out) const;
   void append_stats(const pipeline::RunStats& stats, Micros timestamp, TextBuffer& out) const;
 
  private:
   // The fields every event about a flow begins with, in an open object.
   void write_header(JsonWriter& w, const EventHeader& header) const;
+  // A scored flow record's "detection" object (eve_detection_writer.cc).
+  static void write_detection(JsonWriter& w, const flow::DetectionSummary& detection);
 
   std::vector<std::string> input_names_;
   flow::FeatureProfile features_;

@@ -47,6 +47,16 @@ void EventFanout::consume(const app::AppEvent& event) {
   if (batch.full()) publish();
 }
 
+// Alerts, like protocol events, have no CSV row.
+void EventFanout::consume(const detect::Alert& alert) {
+  if (format_ == LineFormat::cic_csv) return;
+  EventBatch& batch = current();
+  eve_.append_alert(alert, batch.text);
+  batch.line_added();
+  if (protobuf_) protobuf_->append_alert(alert, batch);
+  if (batch.full()) publish();
+}
+
 void EventFanout::flush() { publish(); }
 
 void EventFanout::publish() {

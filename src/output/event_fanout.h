@@ -1,7 +1,8 @@
 #pragma once
 // The serializer: runs on the pipeline's sink thread, encodes each flow record
 // once per format (EVE JSON or CIC CSV lines; protobuf when a sink wants it)
-// into shared batches, and hands every batch to every sink's thread.
+// and each protocol event and alert likewise (EVE only: CSV has no row for
+// them) into shared batches, and hands every batch to every sink's thread.
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@ class EventFanout final : public pipeline::RecordConsumer {
   // run must stop rather than lose events silently.
   void consume(const flow::FlowRecord& record) override;
   void consume(const app::AppEvent& event) override;
+  void consume(const detect::Alert& alert) override;
   void flush() override;
 
   // The last event of a run: the stats record with every sink's counters (in

@@ -3,6 +3,9 @@
 #include <utility>
 #include <variant>
 
+#include "decode/packet_view.h"
+#include "output/community_id.h"
+
 namespace mld::output {
 
 EventHeader flow_header(const flow::FlowRecord& record) {
@@ -22,6 +25,23 @@ EventHeader app_event_header(const app::AppEvent& event) {
     std::swap(header.flow.src_port, header.flow.dst_port);
   }
   return header;
+}
+
+EventHeader alert_header(const detect::Alert& alert) {
+  EventHeader header;
+  header.timestamp = alert.timestamp;
+  header.event_type = "alert";
+  header.flow = alert.flow;
+  return header;
+}
+
+std::string community_id_of(const EventHeader& h) {
+  const flow::FlowIdentity& f = h.flow;
+  const bool icmp = f.protocol == decode::kProtoIcmp || f.protocol == decode::kProtoIcmpv6;
+  if (icmp && h.icmp_type < 0) return {};
+  return community_id_v1(
+      {f.ip_version, f.protocol, f.src_ip, f.dst_ip, f.src_port, f.dst_port, h.icmp_type,
+       h.icmp_code});
 }
 
 }  // namespace mld::output

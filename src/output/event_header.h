@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include <string>
+
 #include "app/app_event.h"
 #include "common/time.h"
+#include "detect/alert.h"
 #include "flow/flow_identity.h"
 #include "flow/flow_record.h"
 
@@ -31,5 +34,13 @@ EventHeader flow_header(const flow::FlowRecord& record);
 // A protocol event's header: the event's time, and the flow's orientation,
 // except for DNS messages, which are written from their sender's side.
 EventHeader app_event_header(const app::AppEvent& event);
+
+// An alert's header: the time its threshold was crossed, and its flow.
+EventHeader alert_header(const detect::Alert& alert);
+
+// The header's community_id, or "" (left out) where it cannot be computed:
+// ICMP flows are identified by their first packet's type and code, which
+// alerts do not carry.
+std::string community_id_of(const EventHeader& header);
 
 }  // namespace mld::output

@@ -1,6 +1,5 @@
 #include "output/protobuf_encoder.h"
 
-
 #include <mldefender/events/v1/events.pb.h>  // generated, in the build tree
 
 #include <array>
@@ -9,11 +8,11 @@
 #include "app/ndpi_engine.h"
 #include "decode/drop_reason.h"
 #include "flow/cic_columns.h"
-#include "output/community_id.h"
 #include "output/event_header.h"
 #include "output/eve_writer.h"
-#include "output/iso_time.h"
 #include "output/protobuf_app_bodies.h"
+#include "output/protobuf_detection.h"
+#include "output/stack_text.h"
 
 namespace mld::output {
 namespace {
@@ -27,28 +26,6 @@ namespace pb = mld::events::v1;
     const std::string_view view_ = (text);             \
     (message).set_##field(view_.data(), view_.size()); \
   } while (0)
-
-// A time as EVE writes it, formatted on the stack.
-class TimeText {
- public:
-  explicit TimeText(Micros time) : size_(format_time(time, TimeStyle::eve, text_)) {}
-  std::string_view view() const { return {text_, size_}; }
-
- private:
-  char text_[kMaxTimeLength];
-  std::size_t size_;
-};
-
-class AddressText {
- public:
-  AddressText(const decode::IpAddress& address, decode::IpVersion version)
-      : size_(address.format(version, text_)) {}
-  std::string_view view() const { return {text_, size_}; }
-
- private:
-  char text_[decode::IpAddress::kMaxTextLength];
-  std::size_t size_;
-};
 
 // One CIC column into its typed field: the schema gives each column the type
 // its value always has (the subflow columns, whose type depends on the
@@ -135,6 +112,7 @@ void set_stats(const pipeline::RunStats& s, pb::Stats& out) {
 #define MLD_SET_APP(name) app.set_##name(s.app.name);
   MLD_APP_COUNTERS(MLD_SET_APP)
 #undef MLD_SET_APP
+  set_detect_stats(s.detect, *out.mutable_detect());
 
   for (std::size_t i = 0; i < s.workers.size(); ++i) {
     const pipeline::WorkerStats& from = s.workers[i];
@@ -197,8 +175,8 @@ void set_header(const EventHeader& h, const std::vector<std::string>& input_name
     e.set_icmp_type(h.icmp_type);
     e.set_icmp_code(h.icmp_code);
   }
-  e.set_community_id(community_id_v1({f.ip_version, f.protocol, f.src_ip, f.dst_ip, f.src_port,
-                                      f.dst_port, h.icmp_type, h.icmp_code}));
+  const std::string community_id = community_id_of(h);
+  if (!community_id.empty()) e.set_community_id(community_id);
   if (f.tunnel.kind != decode::TunnelKind::none) {
     pb::Tunnel& tunnel = *e.mutable_tunnel();
     MLD_SET_TEXT(tunnel, type, decode::tunnel_kind_name(f.tunnel.kind));
@@ -268,6 +246,7 @@ void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) 
   f.set_alerted(false);
   MLD_SET_TEXT(f, conn_state, flow::conn_state_name(r.conn_state));
   MLD_SET_TEXT(f, history, r.history_view());
+  if (r.detection.scored) set_flow_detection(r.detection, *e.mutable_detection());
 
   if (r.has_features && impl_->features) {
     const flow::FeatureProfile profile = *impl_->features;
@@ -284,6 +263,14 @@ void ProtobufEncoder::append_app_event(const app::AppEvent& event, EventBatch& b
   pb::Event& e = impl_->event;
   set_header(app_event_header(event), impl_->input_names, e);
   set_app_body(event.body, e);
+  impl_->finish_event(batch);
+}
+
+void ProtobufEncoder::append_alert(const detect::Alert& alert, EventBatch& batch) {
+  impl_->start_event();
+  pb::Event& e = impl_->event;
+  set_header(alert_header(alert), impl_->input_names, e);
+  set_alert_body(alert, e);
   impl_->finish_event(batch);
 }
 

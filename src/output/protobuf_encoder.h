@@ -8,6 +8,7 @@
 
 #include "app/app_event.h"
 #include "common/time.h"
+#include "detect/alert.h"
 #include "flow/flow_record.h"
 #include "output/event_batch.h"
 #include "pipeline/run_stats.h"
@@ -26,6 +27,7 @@ class ProtobufEncoder {
   // calls batch.protobuf_added().
   void append_flow(const flow::FlowRecord& record, EventBatch& batch);
   void append_app_event(const app::AppEvent& event, EventBatch& batch);
+  void append_alert(const detect::Alert& alert, EventBatch& batch);
   void append_stats(const pipeline::RunStats& stats, Micros timestamp, EventBatch& batch);
 
  private:

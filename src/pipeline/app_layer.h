@@ -1,10 +1,12 @@
 #pragma once
-// How a worker wires the application layer to its flow tracker.
+// How a worker wires the application layer and the detectors' started-flow
+// reports to its flow tracker.
 #include <memory>
 
 #include "app/app_tracker.h"
 #include "flow/flow_tracker.h"
 #include "pipeline/pipeline_options.h"
+#include "pipeline/worker_output.h"
 
 namespace mld::pipeline {
 
@@ -16,9 +18,18 @@ inline std::unique_ptr<app::AppTracker> make_app_tracker(const PipelineOptions& 
   return std::make_unique<app::AppTracker>(options.app, max_flows, events);
 }
 
+// The tracker's observer: the worker output when it reports started flows
+// (it passes every packet on to the application layer), else the
+// application layer itself, or none.
 inline flow::FlowTrackerOptions observed_by(flow::FlowTrackerOptions options,
-                                            flow::FlowObserver* observer) {
-  options.observer = observer;
+                                            WorkerOutput& output, app::AppTracker* app,
+                                            bool report_opened) {
+  if (report_opened) {
+    output.observe_with(app);
+    options.observer = &output;
+  } else {
+    options.observer = app;
+  }
   return options;
 }
 

@@ -8,6 +8,8 @@
 #include "app/app_event.h"
 #include "common/time.h"
 #include "decode/packet_view.h"
+#include "detect/alert.h"
+#include "detect/flow_opened.h"
 #include "flow/flow_record.h"
 
 namespace mld::pipeline {
@@ -32,12 +34,26 @@ struct PacketBatch {
 
 struct RecordBatch {
   static constexpr std::uint32_t kCapacity = 64;
-  static constexpr std::uint32_t kEventCapacity = 64;
+  static constexpr std::uint32_t kEventCapacity = 64;   // events; alerts
+  static constexpr std::uint32_t kOpenedCapacity = 256;
   std::uint32_t count = 0;
   flow::FlowRecord records[kCapacity];
   // Protocol events raised while these records' flows ran: the sink writes
   // them before the records, so a flow's events precede its flow record.
   std::vector<app::AppEvent> events;
+  // Flows that started, for the host analyzers (not written by the sinks).
+  std::vector<detect::FlowOpened> opened;
+  // Alerts the host analyzers raised: written after the events, before the
+  // records.
+  std::vector<detect::Alert> alerts;
+
+  bool empty() const { return count == 0 && events.empty() && opened.empty() && alerts.empty(); }
+  void clear() {
+    count = 0;
+    events.clear();
+    opened.clear();
+    alerts.clear();
+  }
 };
 
 }  // namespace mld::pipeline

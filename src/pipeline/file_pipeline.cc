@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "capture/pcap_file_reader.h"
+#include "pipeline/analyzer_stage.h"
 #include "pipeline/app_layer.h"
 #include "pipeline/batch_channel.h"
-#include "pipeline/record_batcher.h"
 #include "pipeline/shutdown.h"
 #include "pipeline/sink.h"
 
@@ -30,20 +30,21 @@ std::uint32_t share(std::uint32_t total, unsigned workers) {
 
 // Everything one worker thread owns. A flow lives in exactly one of these.
 struct WorkerState {
+  // `next_stage`: the bells of the host analyzer shards, or the sink's.
   WorkerState(const PipelineOptions& options, const flow::FlowTrackerOptions& flow_options,
-              Doorbell& reader_bell, Doorbell& sink_bell)
+              Doorbell& reader_bell, const std::vector<Doorbell*>& next_stage)
       : packets(options.channel_depth, reader_bell, bell),
-        records(options.channel_depth, bell, sink_bell),
-        batcher(records, bell, Backpressure::wait),
-        app(make_app_tracker(options, flow_options.max_flows, batcher)),
-        tracker(observed_by(flow_options, app.get()), batcher) {}
+        output(options.channel_depth, bell, next_stage, Backpressure::wait,
+               analyzer_shards(options) > 0),
+        app(make_app_tracker(options, flow_options.max_flows, output)),
+        tracker(observed_by(flow_options, output, app.get(), analyzer_shards(options) > 0),
+                output) {}
 
   void run();
 
   Doorbell bell;
   BatchChannel<PacketBatch> packets;  // from the reader
-  BatchChannel<RecordBatch> records;  // to the sink
-  RecordBatcher batcher;
+  WorkerOutput output;                // to the host analyzers or the sink
   std::unique_ptr<app::AppTracker> app;  // null when the application layer is off
   flow::FlowTracker tracker;
 };
@@ -84,7 +85,7 @@ void WorkerState::run() {
     bell.sleep(seen);
   }
   tracker.end_all(flow::EndReason::end_of_input);
-  batcher.close();
+  output.close();
 }
 
 class Reader {
@@ -271,27 +272,37 @@ RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<st
   const unsigned n = std::max(1u, options.workers);
   Doorbell reader_bell;
   Doorbell sink_bell;
+  std::unique_ptr<AnalyzerStage> analyzers;
+  std::vector<Doorbell*> next_stage{&sink_bell};
+  if (const unsigned shards = analyzer_shards(options); shards > 0) {
+    analyzers = std::make_unique<AnalyzerStage>(options.detect, options.model.get(), shards,
+                                                options.channel_depth, sink_bell);
+    next_stage = analyzers->bells();
+  }
   std::vector<std::unique_ptr<WorkerState>> workers;
-  std::vector<BatchChannel<RecordBatch>*> record_channels;
+  std::vector<WorkerOutput*> outputs;
   for (unsigned w = 0; w < n; ++w) {
     flow::FlowTrackerOptions flow_options = options.flow;
     flow_options.max_flows = share(options.flow.max_flows, n);
     flow_options.max_tombstones = share(options.flow.max_tombstones, n);
     flow_options.worker = static_cast<std::uint8_t>(w);
     workers.push_back(
-        std::make_unique<WorkerState>(options, flow_options, reader_bell, sink_bell));
-    record_channels.push_back(&workers.back()->records);
+        std::make_unique<WorkerState>(options, flow_options, reader_bell, next_stage));
+    outputs.push_back(&workers.back()->output);
   }
 
+  if (analyzers) analyzers->connect(outputs);
   std::atomic<bool> stop{false};
-  Sink sink(record_channels, sink_bell, consumer, stop);
+  Sink sink(sink_inputs(outputs, analyzers.get()), sink_bell, consumer, stop);
   std::thread sink_thread([&] { sink.run(); });
+  if (analyzers) analyzers->start();
   std::vector<std::thread> worker_threads;
   for (auto& worker : workers) worker_threads.emplace_back([&w = *worker] { w.run(); });
 
   Reader reader(options, workers, reader_bell, stop);
   reader.run(inputs);
   for (std::thread& t : worker_threads) t.join();
+  if (analyzers) analyzers->join();
   sink_thread.join();
 
   RunResult result;
@@ -302,10 +313,11 @@ RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<st
     result.stats.flow.add(c);
     if (worker->app != nullptr) result.stats.app.add(worker->app->counters());
     result.stats.workers.push_back(
-        {c.packets.get(), c.flows_created.get(), worker->batcher.dropped().get()});
+        {c.packets.get(), c.flows_created.get(), worker->output.records_dropped()});
   }
   result.stats.output = {sink.records_delivered(), sink.records_failed(),
                          sink.events_delivered(), 0};
+  if (analyzers) result.stats.detect = analyzers->stats();
   result.input_errors = reader.errors();
   result.output_error = sink.error();
   return result;

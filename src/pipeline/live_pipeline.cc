@@ -6,6 +6,7 @@
 
 #include "capture/af_packet_socket.h"
 #include "capture/fanout_program.h"
+#include "pipeline/analyzer_stage.h"
 #include "pipeline/live_worker.h"
 #include "pipeline/sink.h"
 
@@ -86,24 +87,34 @@ RunResult run_live_pipeline(const PipelineOptions& options, const LiveOptions& l
   shared.external_stop = live.stop;
 
   Doorbell sink_bell;
+  std::unique_ptr<AnalyzerStage> analyzers;
+  std::vector<Doorbell*> next_stage{&sink_bell};
+  if (const unsigned shards = analyzer_shards(options); shards > 0) {
+    analyzers = std::make_unique<AnalyzerStage>(options.detect, options.model.get(), shards,
+                                                options.channel_depth, sink_bell);
+    next_stage = analyzers->bells();
+  }
   std::vector<std::unique_ptr<LiveWorker>> workers;
-  std::vector<BatchChannel<RecordBatch>*> record_channels;
+  std::vector<WorkerOutput*> outputs;
   for (unsigned w = 0; w < n; ++w) {
     flow::FlowTrackerOptions flow_options = options.flow;
     flow_options.max_flows = share(options.flow.max_flows, n);
     flow_options.max_tombstones = share(options.flow.max_tombstones, n);
     flow_options.worker = static_cast<std::uint8_t>(w);
     workers.push_back(std::make_unique<LiveWorker>(w, std::move(sockets[w]), options,
-                                                   flow_options, shared, sink_bell));
-    record_channels.push_back(&workers.back()->records());
+                                                   flow_options, shared, next_stage));
+    outputs.push_back(&workers.back()->output());
   }
 
-  Sink sink(record_channels, sink_bell, consumer, stop);
+  if (analyzers) analyzers->connect(outputs);
+  Sink sink(sink_inputs(outputs, analyzers.get()), sink_bell, consumer, stop);
   std::thread sink_thread([&] { sink.run(); });
+  if (analyzers) analyzers->start();
   std::vector<std::thread> threads;
   for (auto& worker : workers) threads.emplace_back([&w = *worker] { w.run(); });
   auto join_all = [&] {
     for (std::thread& t : threads) t.join();
+    if (analyzers) analyzers->join();
     sink_thread.join();
   };
   try {
@@ -117,6 +128,7 @@ RunResult run_live_pipeline(const PipelineOptions& options, const LiveOptions& l
 
   RunResult result;
   collect(workers, sink, result);
+  if (analyzers) result.stats.detect = analyzers->stats();
   return result;
 }
 

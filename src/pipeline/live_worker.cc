@@ -26,15 +26,15 @@ int millis_until(Micros deadline) {
 
 LiveWorker::LiveWorker(unsigned index, capture::AfPacketSocket socket,
                        const PipelineOptions& options, const flow::FlowTrackerOptions& flow,
-                       LiveShared& shared, Doorbell& sink_bell)
+                       LiveShared& shared, const std::vector<Doorbell*>& next_stage)
     : index_(index),
       socket_(std::move(socket)),
       shared_(shared),
       decoder_(options.decoder),
-      records_(options.channel_depth, bell_, sink_bell),
-      batcher_(records_, bell_, Backpressure::drop),
-      app_(make_app_tracker(options, flow.max_flows, batcher_)),
-      tracker_(observed_by(flow, app_.get()), batcher_),
+      output_(options.channel_depth, bell_, next_stage, Backpressure::drop,
+              analyzer_shards(options) > 0),
+      app_(make_app_tracker(options, flow.max_flows, output_)),
+      tracker_(observed_by(flow, output_, app_.get(), analyzer_shards(options) > 0), output_),
       owner_has_news_(shared.workers, false) {}
 
 void LiveWorker::run() {
@@ -47,7 +47,7 @@ void LiveWorker::run() {
   }
   finish_forwarding();
   tracker_.end_all(flow::EndReason::end_of_input);
-  batcher_.close();
+  output_.close();
   try {
     kernel_ = socket_.stats();
   } catch (const std::exception& e) {
@@ -176,7 +176,7 @@ void LiveWorker::drain_forwarded() {
 // timeout (one tick) old, so the clock stays that far behind the wall clock.
 void LiveWorker::tick(Micros now) {
   tracker_.advance_clock(now - Micros{shared_.tick_ms} * 1000);
-  batcher_.flush();
+  output_.flush();
 }
 
 // No flow may end while another worker can still forward one of its packets:
@@ -202,7 +202,7 @@ WorkerStats LiveWorker::stats() const {
   WorkerStats s;
   s.packets = c.packets.get();
   s.flows_created = c.flows_created.get();
-  s.records_dropped = batcher_.dropped().get();
+  s.records_dropped = output_.records_dropped();
   s.packets_forwarded = forwarded_.get();
   s.forward_drops = forward_drops_.get();
   return s;

@@ -1,8 +1,9 @@
 #pragma once
-// One live worker thread: its capture socket, decoder, flow table and record
-// batcher, plus the queues on which other workers forward packets of the
+// One live worker thread: its capture socket, decoder, flow table and output
+// channels, plus the queues on which other workers forward packets of the
 // flows it owns. Everything here is touched by this worker's thread only,
-// except the forward queues (SPSC) and the record channel (to the sink).
+// except the forward queues (SPSC) and the output channels (to the host
+// analyzers or the sink).
 #include <atomic>
 #include <string>
 #include <vector>
@@ -14,7 +15,7 @@
 #include "pipeline/batch_channel.h"
 #include "pipeline/forward_mesh.h"
 #include "pipeline/pipeline_options.h"
-#include "pipeline/record_batcher.h"
+#include "pipeline/worker_output.h"
 #include "pipeline/run_stats.h"
 
 namespace mld::pipeline {
@@ -33,20 +34,22 @@ struct LiveShared {
 
 class LiveWorker {
  public:
-  // `flow`: this worker's share of options.flow.
+  // `flow`: this worker's share of options.flow. `next_stage`: the bells of
+  // the host analyzer shards, or the sink's.
   LiveWorker(unsigned index, capture::AfPacketSocket socket, const PipelineOptions& options,
-             const flow::FlowTrackerOptions& flow, LiveShared& shared, Doorbell& sink_bell);
+             const flow::FlowTrackerOptions& flow, LiveShared& shared,
+             const std::vector<Doorbell*>& next_stage);
 
   void run();  // the thread's body
 
-  BatchChannel<RecordBatch>& records() { return records_; }
+  WorkerOutput& output() { return output_; }
   capture::AfPacketSocket& socket() { return socket_; }
 
   // Read after run() returned.
   const decode::DecodeCounters& decode_counters() const { return decode_; }
   const flow::FlowCounters& flow_counters() const { return tracker_.counters(); }
   const app::AppTracker* app() const { return app_.get(); }
-  std::uint64_t events_dropped() const { return batcher_.events_dropped().get(); }
+  std::uint64_t events_dropped() const { return output_.events_dropped(); }
   WorkerStats stats() const;
   const capture::KernelStats& kernel_stats() const { return kernel_; }
   const std::string& error() const { return error_; }
@@ -68,9 +71,8 @@ class LiveWorker {
   capture::AfPacketSocket socket_;
   LiveShared& shared_;
   decode::Decoder decoder_;
-  Doorbell bell_;  // rung when the sink returns a record batch
-  BatchChannel<RecordBatch> records_;
-  RecordBatcher batcher_;
+  Doorbell bell_;  // rung when the next stage returns a record batch
+  WorkerOutput output_;
   std::unique_ptr<app::AppTracker> app_;  // null when the application layer is off
   flow::FlowTracker tracker_;
   std::vector<bool> owner_has_news_;  // forwarded to since the last ring_owners()

@@ -1,8 +1,11 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 
 #include "app/app_tracker.h"
 #include "decode/decoder.h"
+#include "detect/detect_options.h"
+#include "detect/tree_ensemble.h"
 #include "flow/flow_tracker.h"
 
 namespace mld::pipeline {
@@ -17,6 +20,12 @@ struct PipelineOptions {
   // The application layer (nDPI, reassembly, dissectors, protocol events).
   bool app_layer = true;
   app::AppOptions app;
+  // The host analyzers, rule detectors and model (detect.enabled).
+  detect::DetectOptions detect;
+  std::shared_ptr<const detect::TreeEnsemble> model;  // null: no ML score
 };
+
+// The host analyzer shards a run starts (0 when detection is off).
+unsigned analyzer_shards(const PipelineOptions& options);
 
 }  // namespace mld::pipeline

@@ -20,8 +20,26 @@ void RecordBatcher::on_app_event(app::AppEvent&& event) {
   if (current_->events.size() == RecordBatch::kEventCapacity) flush();
 }
 
+void RecordBatcher::on_flow_opened(const detect::FlowOpened& event) {
+  if (!have_batch()) {
+    opened_dropped_.add();
+    return;
+  }
+  current_->opened.push_back(event);
+  if (current_->opened.size() == RecordBatch::kOpenedCapacity) flush();
+}
+
+void RecordBatcher::on_alert(detect::Alert&& alert) {
+  if (!have_batch()) {
+    alerts_dropped_.add();
+    return;
+  }
+  current_->alerts.push_back(std::move(alert));
+  if (current_->alerts.size() == RecordBatch::kEventCapacity) flush();
+}
+
 void RecordBatcher::flush() {
-  if (current_ == nullptr || (current_->count == 0 && current_->events.empty())) return;
+  if (current_ == nullptr || current_->empty()) return;
   channel_.send(current_);
   current_ = nullptr;
 }
@@ -39,8 +57,7 @@ bool RecordBatcher::have_batch() {
     const auto seen = own_bell_.snapshot();
     current_ = channel_.try_acquire();
     if (current_ != nullptr) {
-      current_->count = 0;
-      current_->events.clear();
+      current_->clear();
       break;
     }
     if (policy_ == Backpressure::drop) return false;

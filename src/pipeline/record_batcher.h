@@ -1,6 +1,6 @@
 #pragma once
-// A worker's FlowRecordSink and AppEventSink: collects ended flows and
-// protocol events into record batches for the sink thread.
+// Collects ended flows, protocol events, started flows and alerts into record
+// batches for the next stage (a host analyzer shard or the sink thread).
 #include "app/app_tracker.h"
 #include "common/counter.h"
 #include "flow/flow_record.h"
@@ -22,11 +22,15 @@ class RecordBatcher final : public flow::FlowRecordSink, public app::AppEventSin
 
   void on_flow_end(const flow::FlowRecord& record) override;
   void on_app_event(app::AppEvent&& event) override;
+  void on_flow_opened(const detect::FlowOpened& event);
+  void on_alert(detect::Alert&& alert);
   void flush();  // sends the partial batch, if any
   void close();  // flush, then close the channel
 
   const Counter& dropped() const { return dropped_; }  // records
   const Counter& events_dropped() const { return events_dropped_; }
+  const Counter& opened_dropped() const { return opened_dropped_; }
+  const Counter& alerts_dropped() const { return alerts_dropped_; }
 
  private:
   bool have_batch();
@@ -37,6 +41,8 @@ class RecordBatcher final : public flow::FlowRecordSink, public app::AppEventSin
   RecordBatch* current_ = nullptr;
   Counter dropped_;
   Counter events_dropped_;
+  Counter opened_dropped_;
+  Counter alerts_dropped_;
 };
 
 }  // namespace mld::pipeline

@@ -2,6 +2,7 @@
 // The output side of the pipeline, implemented by src/output. Called on the
 // sink thread only.
 #include "app/app_event.h"
+#include "detect/alert.h"
 #include "flow/flow_record.h"
 
 namespace mld::pipeline {
@@ -15,6 +16,8 @@ class RecordConsumer {
   virtual void consume(const flow::FlowRecord& record) = 0;
   // Serializes one protocol event (the same failure contract).
   virtual void consume(const app::AppEvent& event) = 0;
+  // Serializes one alert (the same failure contract).
+  virtual void consume(const detect::Alert& alert) = 0;
   // Called when no record is waiting, so output reaches the disk promptly.
   virtual void flush() = 0;
 };

@@ -7,6 +7,7 @@
 
 #include "app/app_counters.h"
 #include "decode/decode_counters.h"
+#include "detect/host_analyzer.h"
 #include "flow/flow_counters.h"
 
 namespace mld::pipeline {
@@ -93,6 +94,7 @@ struct RunStats {
   DecodeStats decode;
   FlowStats flow;
   AppStats app;
+  detect::DetectStats detect;  // the host analyzers' counters, summed over shards
   std::vector<WorkerStats> workers;
   DispatchStats dispatch;
   OutputStats output;

@@ -67,6 +67,15 @@ void Sink::deliver(const RecordBatch& batch) {
       fail(e);
     }
   }
+  for (const detect::Alert& alert : batch.alerts) {
+    if (!error_.empty()) break;
+    try {
+      consumer_.consume(alert);
+      alerts_delivered_.add();
+    } catch (const std::exception& e) {
+      fail(e);
+    }
+  }
   for (std::uint32_t i = 0; i < batch.count; ++i) {
     if (!error_.empty()) {
       failed_.add(batch.count - i);

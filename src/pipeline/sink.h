@@ -23,6 +23,7 @@ class Sink {
   std::uint64_t records_delivered() const { return delivered_.get(); }
   std::uint64_t records_failed() const { return failed_.get(); }
   std::uint64_t events_delivered() const { return events_delivered_.get(); }
+  std::uint64_t alerts_delivered() const { return alerts_delivered_.get(); }
   const std::string& error() const { return error_; }  // read after run() returned
 
  private:
@@ -37,6 +38,7 @@ class Sink {
   Counter delivered_;
   Counter failed_;
   Counter events_delivered_;
+  Counter alerts_delivered_;
   std::string error_;
 };
 

@@ -28,6 +28,13 @@ std::vector<std::string> serialized(const std::vector<std::string>& inputs,
     record.app.proto.assign({});
     record.app.category.assign({});
     record.app.risks = 0;
+    // A host's evidence (a scan's count so far) depends on the order its
+    // flows reach the analyzer, which the worker count changes; the model's
+    // score is the flow's own. Alerts per host: AnalyzerStage tests.
+    const float ml_score = record.detection.ml_score;
+    record.detection = {};
+    record.detection.scored = true;
+    record.detection.ml_score = ml_score;
     output::TextBuffer line;
     writer.append_flow(record, line);
     lines.emplace_back(line.view());

@@ -16,6 +16,7 @@ class LiveSensor::Collector final : public pipeline::RecordConsumer {
     sensor_.records_.push_back(record);
   }
   void consume(const app::AppEvent&) override {}
+  void consume(const detect::Alert&) override {}
   void flush() override {}
 
  private:

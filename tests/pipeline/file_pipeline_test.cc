@@ -219,6 +219,7 @@ class FailingConsumer final : public pipeline::RecordConsumer {
     if (++consumed_ > 3) throw std::runtime_error("writing out.json: No space left on device");
   }
   void consume(const app::AppEvent&) override {}
+  void consume(const detect::Alert&) override {}
   void flush() override {}
 
  private:

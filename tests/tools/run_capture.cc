@@ -11,6 +11,7 @@ class CollectingConsumer final : public pipeline::RecordConsumer {
   explicit CollectingConsumer(CaptureRun& run) : run_(run) {}
   void consume(const flow::FlowRecord& record) override { run_.records.push_back(record); }
   void consume(const app::AppEvent& event) override { run_.events.push_back(event); }
+  void consume(const detect::Alert& alert) override { run_.alerts.push_back(alert); }
   void flush() override {}
 
  private:

@@ -12,6 +12,7 @@ namespace mld::testing {
 struct CaptureRun {
   std::vector<flow::FlowRecord> records;
   std::vector<app::AppEvent> events;  // protocol events, in delivery order
+  std::vector<detect::Alert> alerts;  // in delivery order
   pipeline::RunResult result;
 };
 

@@ -76,6 +76,19 @@ std::vector<flow::FlowRecord> sample_records() {
   records[2].input_index = 7;                             // live: no pcap_filename
   records[3].tunnel = {decode::TunnelKind::vxlan, 1, 4242};
   records[4].has_features = false;
+  // Detection: a scored attack flow, and a scored benign one (no category,
+  // label or reasons).
+  flow::DetectionSummary& scan = records[0].detection;
+  scan.scored = true;
+  scan.fast_score = 0.9f;
+  scan.ml_score = 0.02f;
+  scan.authoritative = static_cast<std::uint8_t>(detect::Authority::fast);
+  scan.category.assign("scan");
+  scan.ml_label.assign("PortScan");
+  scan.reasons = detect::reason_bit(detect::Detector::scan_vertical) |
+                 detect::reason_bit(detect::Detector::ml);
+  records[2].detection.scored = true;
+  records[2].detection.ml_score = 0.0123f;
   return records;
 }
 
@@ -124,6 +137,19 @@ TEST(ProtobufSchema, StatsCountersFollowTheirNameLists) {
   EXPECT_EQ(json_keys(*pb::Stats::Drops::descriptor()), drops);
   EXPECT_EQ(json_keys(*pb::Stats::Notes::descriptor()), notes);
   EXPECT_EQ(json_keys(*pb::Stats::Ended::descriptor()), ended);
+}
+
+TEST(ProtobufSchema, DetectStatsFollowTheCounterAndDetectorLists) {
+  std::vector<std::string> counters, detectors;
+#define MLD_COUNTER_NAME(name, text) counters.emplace_back(text);
+  MLD_DETECT_COUNTERS(MLD_COUNTER_NAME)
+#undef MLD_COUNTER_NAME
+  counters.emplace_back("alerts_by_detector");
+  for (std::size_t i = 0; i < detect::kDetectorCount; ++i) {
+    detectors.emplace_back(detect::detector_info(static_cast<detect::Detector>(i)).name);
+  }
+  EXPECT_EQ(json_keys(*pb::Stats::Detect::descriptor()), counters);
+  EXPECT_EQ(json_keys(*pb::Stats::AlertsByDetector::descriptor()), detectors);
 }
 
 TEST(ProtobufEncoder, FlowEventsPrintAsTheEveLinesByteForByte) {
@@ -214,6 +240,10 @@ pipeline::RunStats numbered_stats(std::size_t workers, std::size_t sinks) {
   for (std::uint64_t& c : s.decode.drops) c = n++;
   for (std::uint64_t& c : s.decode.notes) c = n++;
   for (std::uint64_t& c : s.flow.ended) c = n++;
+#define MLD_NUMBER_DETECT(name, text) s.detect.name = n++;
+  MLD_DETECT_COUNTERS(MLD_NUMBER_DETECT)
+#undef MLD_NUMBER_DETECT
+  for (std::uint64_t& c : s.detect.alerts_by_detector) c = n++;
   for (std::size_t i = 0; i < workers; ++i) {
     pipeline::WorkerStats& w = s.workers.emplace_back();
     for (std::uint64_t* c : {&w.packets, &w.flows_created, &w.records_dropped,
@@ -269,6 +299,124 @@ TEST(ProtobufEncoder, EventsFollowEachOtherInTheBatch) {
     }
     const flow::FlowRecord& record = records[i % (records.size() + 1)];
     EXPECT_EQ(printed(event), eve_line(record, flow::FeatureProfile::dataset)) << i;
+  }
+}
+
+// Alerts of every shape the EVE writer distinguishes: ports or none, the
+// model's signature, a detail that is not UTF-8 or empty, ICMP (no
+// community_id), IPv6, VLAN tags and a tunnel, live (no pcap_filename).
+std::vector<detect::Alert> sample_alerts() {
+  const std::vector<flow::FlowRecord> records = sample_records();
+  std::vector<detect::Alert> alerts;
+  for (const flow::FlowRecord& record : records) {
+    detect::Alert& alert = alerts.emplace_back();
+    alert.flow = record.identity();
+    alert.source_ip = record.src_ip;
+    alert.target_ip = record.dst_ip;
+    alert.timestamp = record.end;
+    alert.first_seen = record.start;
+    alert.last_seen = record.end;
+    alert.count = record.packets_toserver;
+    alert.score = 0.66666f;
+  }
+  alerts[0].detector = detect::Detector::scan_vertical;  // VLAN tags, no ports
+  alerts[0].detail = "1000 ports of 10.0.0.2 in 60 s";
+  alerts[1].detector = detect::Detector::ml;  // IPv6, capture name not UTF-8
+  alerts[1].source_port = 5353;
+  alerts[1].target_port = 53;
+  alerts[1].detail = "DoS \"Hulk\" \xff";
+  alerts[2].detector = detect::Detector::flood_icmp;  // ICMP, GRE tunnel, live
+  alerts[3].detector = detect::Detector::amplification;  // VXLAN id, target port
+  alerts[3].target_port = 4789;
+  alerts[4].detector = detect::Detector::ml;  // no detail: the plain signature
+  return alerts;
+}
+
+std::string eve_alert_line(const detect::Alert& alert) {
+  TextBuffer out;
+  EveWriter(kInputs).append_alert(alert, out);
+  return std::string(out.view());
+}
+
+pb::Event encode_alert(const detect::Alert& alert) {
+  EventBatch batch;
+  ProtobufEncoder(kInputs, flow::FeatureProfile::dataset).append_alert(alert, batch);
+  EXPECT_EQ(batch.protobuf_ends.size(), 1u);
+  pb::Event event;
+  EXPECT_TRUE(event.ParseFromString(batch.protobuf));
+  return event;
+}
+
+TEST(ProtobufEncoder, AlertEventsPrintAsTheEveLinesByteForByte) {
+  for (const detect::Alert& alert : sample_alerts()) {
+    EXPECT_EQ(printed(encode_alert(alert)), eve_alert_line(alert));
+  }
+}
+
+TEST(ProtobufEncoder, EveryAlertFieldIsInTheEventWithItsValue) {
+  for (detect::Alert alert : sample_alerts()) {
+    // nlohmann needs UTF-8
+    if (alert.flow.input_index == 1) alert.flow.input_index = 0;
+    if (alert.detail.find('\xff') != std::string::npos) alert.detail = "DoS Hulk";
+    expect_same(nlohmann::json::parse(eve_alert_line(alert)), encode_alert(alert), "alert");
+  }
+}
+
+TEST(ProtobufEncoder, AlertTypedFieldsCarryTheAlert) {
+  const std::vector<detect::Alert> alerts = sample_alerts();
+  const pb::Event scan = encode_alert(alerts[0]);
+  EXPECT_EQ(scan.event_type(), "alert");
+  EXPECT_EQ(scan.body_case(), pb::Event::kAlert);
+  EXPECT_EQ(scan.alert().signature_id(), 9100001u);
+  EXPECT_EQ(scan.alert().severity(), 2u);
+  EXPECT_EQ(scan.alert().source().ip(), "10.0.0.1");
+  EXPECT_FALSE(scan.alert().source().has_port());
+  EXPECT_EQ(scan.detection().detector(), "scan_vertical");
+  EXPECT_EQ(scan.detection().score(), 0.6667);
+  EXPECT_FALSE(scan.detection().has_fast_score());
+  EXPECT_EQ(scan.detection().reasons_size(), 0);
+  const pb::Event model = encode_alert(alerts[1]);
+  EXPECT_EQ(model.alert().signature(), "ML Defender tree-ensemble model: DoS \"Hulk\" \xff");
+  EXPECT_EQ(model.alert().target().port(), 53u);
+  EXPECT_FALSE(encode_alert(alerts[2]).has_community_id());
+  EXPECT_FALSE(encode_alert(alerts[4]).detection().has_detail());
+  EXPECT_EQ(encode_alert(alerts[4]).alert().signature(), "ML Defender tree-ensemble model");
+}
+
+TEST(ProtobufEncoder, FlowDetectionTypedFields) {
+  const std::vector<flow::FlowRecord> records = sample_records();
+  const pb::Detection scan = encode(records[0], flow::FeatureProfile::dataset).detection();
+  EXPECT_EQ(scan.fast_score(), 0.9);
+  EXPECT_EQ(scan.ml_score(), 0.02);
+  EXPECT_EQ(scan.divergence(), 0.88);
+  EXPECT_EQ(scan.authoritative(), "fast");
+  EXPECT_EQ(std::vector<std::string>(scan.reasons().begin(), scan.reasons().end()),
+            (std::vector<std::string>{"scan_vertical", "ml"}));
+  EXPECT_FALSE(scan.has_detector());
+  const pb::Detection benign = encode(records[2], flow::FeatureProfile::dataset).detection();
+  EXPECT_EQ(benign.score(), 0.0123);
+  EXPECT_FALSE(benign.has_category());
+  EXPECT_FALSE(benign.has_ml_label());
+  EXPECT_FALSE(encode(records[1], flow::FeatureProfile::dataset).has_detection());
+}
+
+TEST(ProtobufEncoder, AlertsBetweenFlowsLeakNothing) {
+  const std::vector<flow::FlowRecord> records = sample_records();
+  const std::vector<detect::Alert> alerts = sample_alerts();
+  ProtobufEncoder encoder(kInputs, flow::FeatureProfile::dataset);
+  EventBatch batch;
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    encoder.append_flow(records[i], batch);
+    expected.push_back(eve_line(records[i], flow::FeatureProfile::dataset));
+    encoder.append_alert(alerts[i], batch);
+    expected.push_back(eve_alert_line(alerts[i]));
+  }
+  ASSERT_EQ(batch.protobuf_ends.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    pb::Event event;
+    ASSERT_TRUE(event.ParseFromString(std::string(batch.protobuf_message(i))));
+    EXPECT_EQ(printed(event), expected[i]) << i;
   }
 }
 

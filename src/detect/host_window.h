@@ -1,0 +1,48 @@
+#pragma once
+// The per-host state every detector keeps: fixed windows in traffic time
+// (a window opens at the first evidence after the previous one closed) and
+// what each detector currently says of the host, so the fusion can score a
+// flow by what its hosts are doing.
+#include <cstdint>
+
+#include "common/time.h"
+#include "detect/detector.h"
+
+namespace mld::detect {
+
+class Window {
+ public:
+  // True when `now` falls outside the current window: a new one opens at
+  // `now` and the caller clears what it counted.
+  bool restart_if_over(Micros now, Micros length) {
+    if (started_ && now - start_ < length && now >= start_) return false;
+    started_ = true;
+    start_ = now;
+    return true;
+  }
+  Micros elapsed(Micros now) const { return started_ ? now - start_ : 0; }
+
+ private:
+  bool started_ = false;
+  Micros start_ = 0;
+};
+
+// The latest score of each detector for one host, valid until a time.
+class Firing {
+ public:
+  void set(Detector detector, float score, Micros until) {
+    const auto i = static_cast<std::size_t>(detector);
+    score_[i] = score;
+    until_[i] = until;
+  }
+  float score(Detector detector, Micros now) const {
+    const auto i = static_cast<std::size_t>(detector);
+    return now <= until_[i] ? score_[i] : 0.0f;
+  }
+
+ private:
+  float score_[kDetectorCount] = {};
+  Micros until_[kDetectorCount] = {};
+};
+
+}  // namespace mld::detect
