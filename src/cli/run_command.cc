@@ -136,10 +136,9 @@ pipeline::PipelineOptions make_pipeline_options(const Config& config, bool live)
 
   options.detect = detect_options(config);
   options.model = detect_model(options.detect);
-  if (options.model != nullptr && !flow.features) {
-    throw ConfigError("detect.ml.model needs the statistics: flow.features is none (or set "
-                      "detect.ml.model=none to run without a model)");
-  }
+  // The model reads the statistics even when the records do not carry them.
+  options.detect.keep_features = flow.features;
+  flow.features = flow.features || options.model != nullptr;
   return options;
 }
 

@@ -80,6 +80,9 @@ struct MlOptions {
 struct DetectOptions {
   bool enabled = true;
   std::uint32_t shards = 0;        // host analyzer threads; 0 = one per two workers
+  // Records keep their CIC statistics after scoring (flow.features is not
+  // none); otherwise they were computed for the model only.
+  bool keep_features = true;
   std::uint32_t max_hosts = 65536; // tracked hosts per shard; the least recent is evicted
   double alert_score = 0.5;        // fast score at which a detector alerts
   Micros alert_window = 60 * kMicrosPerSecond;  // one alert per host and detector per window

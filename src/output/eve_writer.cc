@@ -73,7 +73,7 @@ void write_flow_object(JsonWriter& w, const flow::FlowRecord& r) {
   w.field("age", std::int64_t{r.end / kMicrosPerSecond - r.start / kMicrosPerSecond});
   w.field("state", flow::flow_state_name(r.state));
   w.field("reason", flow::end_reason_name(r.reason));
-  w.field("alerted", false);
+  w.field("alerted", r.detection.reasons != 0);  // a detector (or the model) fired on it
   w.field("conn_state", flow::conn_state_name(r.conn_state));
   w.field("history", r.history_view());
   w.end_object();

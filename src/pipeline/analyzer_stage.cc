@@ -15,7 +15,8 @@ class AnalyzerShard final : public detect::AlertSink {
                 std::uint32_t depth, Doorbell& sink_bell)
       : output_(depth, bell_, sink_bell),
         batcher_(output_, bell_, Backpressure::wait),
-        analyzer_(options, *this) {
+        analyzer_(options, *this),
+        keep_features_(options.keep_features) {
     if (model != nullptr) scorer_.emplace(*model);
   }
 
@@ -33,6 +34,7 @@ class AnalyzerShard final : public detect::AlertSink {
   void process(RecordBatch& batch);
   void score(flow::FlowRecord& record);
 
+  bool keep_features_;
   std::optional<detect::MlScorer> scorer_;
   Micros clock_ = 0;  // the latest traffic time seen
 };
@@ -99,6 +101,7 @@ void AnalyzerShard::score(flow::FlowRecord& record) {
     record.detection.category.assign(ml.category);
   }
   analyzer_.on_flow_end(record);
+  if (!keep_features_) record.has_features = false;
 }
 
 unsigned analyzer_shards(const PipelineOptions& options) {

@@ -86,6 +86,18 @@ TEST(AnalyzerStage, ScanIsOneAlertFromItsSourceWithAnyWorkerAndShardCount) {
   }
 }
 
+TEST(AnalyzerStage, ModelReadsTheStatisticsEvenWhenRecordsDoNotCarryThem) {
+  const CaptureRun run =
+      run_captures({scan_among_benign_traffic()}, options_from({"flow.features=none"}));
+  ASSERT_FALSE(run.records.empty());
+  std::size_t with_ml_score = 0;
+  for (const flow::FlowRecord& record : run.records) {
+    EXPECT_FALSE(record.has_features);
+    with_ml_score += record.detection.ml_score > 0;
+  }
+  EXPECT_GT(with_ml_score, 0u);  // without the statistics every ml_score would be 0
+}
+
 TEST(AnalyzerStage, ShardOfAHostIsStableAndCoversEveryShard) {
   std::set<unsigned> seen;
   for (int i = 0; i < 256; ++i) {
