@@ -31,7 +31,8 @@ class AlertSink {
   X(hosts_evicted, "hosts_evicted")   /* dropped for room: max_hosts reached  */ \
   X(set_overflows, "set_overflows")   /* a per-host set was full: not added   */ \
   X(alerts, "alerts")                 /* alerts emitted                       */ \
-  X(alerts_aggregated, "alerts_aggregated") /* matches folded into an alert  */
+  X(alerts_aggregated, "alerts_aggregated") /* matches folded into an alert  */ \
+  X(flows_opened_dropped, "flows_opened_dropped") /* live: a shard was behind  */
 
 struct DetectStats {
 #define MLD_DETECT_FIELD(name, text) std::uint64_t name = 0;

@@ -24,7 +24,7 @@ struct Node {
   std::int32_t left;      // index of the left child (right is left + 1)
   std::uint16_t feature;  // 0 for leaves (read and ignored)
 };
-inline constexpr std::size_t kLanes = 8;
+inline constexpr std::size_t kLanes = 16;
 
 struct Forest {
   std::vector<flat::Node> nodes;          // node 0: an empty leaf, padding the last group

@@ -20,6 +20,11 @@ namespace mld::output {
 // 1e-4 up: number_format.h).
 inline double written_score(double score) { return std::round(score * 1e4) / 1e4; }
 
+// Suricata's flow.alerted: a rule detector or the model fired on this flow.
+inline bool alerted(const flow::FlowRecord& record) {
+  return record.detection.scored && record.detection.reasons != 0;
+}
+
 // A flow record's scores as written. `score` and `divergence` are derived
 // from the written fast and ML scores, so the numbers of a line agree.
 struct FlowScores {

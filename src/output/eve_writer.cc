@@ -6,6 +6,7 @@
 
 #include "app/ndpi_engine.h"
 #include "flow/conn_tracker.h"
+#include "output/detection_fields.h"
 #include "output/eve_fields.h"
 #include "output/json_writer.h"
 #include "output/number_format.h"
@@ -73,7 +74,7 @@ void write_flow_object(JsonWriter& w, const flow::FlowRecord& r) {
   w.field("age", std::int64_t{r.end / kMicrosPerSecond - r.start / kMicrosPerSecond});
   w.field("state", flow::flow_state_name(r.state));
   w.field("reason", flow::end_reason_name(r.reason));
-  w.field("alerted", r.detection.reasons != 0);  // a detector (or the model) fired on it
+  w.field("alerted", alerted(r));
   w.field("conn_state", flow::conn_state_name(r.conn_state));
   w.field("history", r.history_view());
   w.end_object();

@@ -8,6 +8,7 @@
 #include "app/ndpi_engine.h"
 #include "decode/drop_reason.h"
 #include "flow/cic_columns.h"
+#include "output/detection_fields.h"
 #include "output/event_header.h"
 #include "output/eve_writer.h"
 #include "output/protobuf_app_bodies.h"
@@ -243,7 +244,7 @@ void ProtobufEncoder::append_flow(const flow::FlowRecord& r, EventBatch& batch) 
   f.set_age(r.end / kMicrosPerSecond - r.start / kMicrosPerSecond);
   MLD_SET_TEXT(f, state, flow::flow_state_name(r.state));
   MLD_SET_TEXT(f, reason, flow::end_reason_name(r.reason));
-  f.set_alerted(r.detection.reasons != 0);
+  f.set_alerted(alerted(r));
   MLD_SET_TEXT(f, conn_state, flow::conn_state_name(r.conn_state));
   MLD_SET_TEXT(f, history, r.history_view());
   if (r.detection.scored) set_flow_detection(r.detection, *e.mutable_detection());

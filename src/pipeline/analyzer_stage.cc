@@ -9,6 +9,8 @@
 
 namespace mld::pipeline {
 
+// One shard's thread: its inputs (one channel per worker), its hosts, its
+// output channel to the sink.
 class AnalyzerShard final : public detect::AlertSink {
  public:
   AnalyzerShard(const detect::DetectOptions& options, const detect::TreeEnsemble* model,
@@ -23,17 +25,21 @@ class AnalyzerShard final : public detect::AlertSink {
   void run();
   void on_alert(detect::Alert&& alert) override { batcher_.on_alert(std::move(alert)); }
 
-  Doorbell bell_;
-  std::vector<BatchChannel<RecordBatch>*> inputs_;
-  BatchChannel<RecordBatch> output_;
-  RecordBatcher batcher_;
-  detect::HostAnalyzer analyzer_;
+  Doorbell& bell() { return bell_; }
+  void add_input(BatchChannel<RecordBatch>& input) { inputs_.push_back(&input); }
+  BatchChannel<RecordBatch>& output() { return output_; }
+  const detect::DetectStats& stats() const { return analyzer_.stats(); }
 
  private:
   bool drain(BatchChannel<RecordBatch>& input);
   void process(RecordBatch& batch);
   void score(flow::FlowRecord& record);
 
+  Doorbell bell_;
+  std::vector<BatchChannel<RecordBatch>*> inputs_;
+  BatchChannel<RecordBatch> output_;
+  RecordBatcher batcher_;
+  detect::HostAnalyzer analyzer_;
   bool keep_features_;
   std::optional<detect::MlScorer> scorer_;
   Micros clock_ = 0;  // the latest traffic time seen
@@ -130,21 +136,21 @@ AnalyzerStage::~AnalyzerStage() = default;
 
 std::vector<Doorbell*> AnalyzerStage::bells() {
   std::vector<Doorbell*> bells;
-  for (auto& shard : shards_) bells.push_back(&shard->bell_);
+  for (auto& shard : shards_) bells.push_back(&shard->bell());
   return bells;
 }
 
 void AnalyzerStage::connect(const std::vector<WorkerOutput*>& workers) {
   for (std::size_t s = 0; s < shards_.size(); ++s) {
     for (WorkerOutput* worker : workers) {
-      shards_[s]->inputs_.push_back(&worker->channel(static_cast<unsigned>(s)));
+      shards_[s]->add_input(worker->channel(static_cast<unsigned>(s)));
     }
   }
 }
 
 std::vector<BatchChannel<RecordBatch>*> AnalyzerStage::outputs() {
   std::vector<BatchChannel<RecordBatch>*> outputs;
-  for (auto& shard : shards_) outputs.push_back(&shard->output_);
+  for (auto& shard : shards_) outputs.push_back(&shard->output());
   return outputs;
 }
 
@@ -157,15 +163,10 @@ void AnalyzerStage::join() {
   threads_.clear();
 }
 
-detect::DetectStats AnalyzerStage::stats() const {
+detect::DetectStats AnalyzerStage::stats(const std::vector<WorkerOutput*>& workers) const {
   detect::DetectStats total;
-  for (const auto& shard : shards_) total += shard->analyzer_.stats();
-  return total;
-}
-
-std::uint64_t AnalyzerStage::alerts_dropped() const {
-  std::uint64_t total = 0;
-  for (const auto& shard : shards_) total += shard->batcher_.alerts_dropped().get();
+  for (const auto& shard : shards_) total += shard->stats();
+  for (const WorkerOutput* worker : workers) total.flows_opened_dropped += worker->opened_dropped();
   return total;
 }
 

@@ -38,8 +38,8 @@ class AnalyzerStage {
   void start();
   void join();  // returns when every worker channel closed and was drained
 
-  detect::DetectStats stats() const;  // after join()
-  std::uint64_t alerts_dropped() const;
+  // After join(); `workers` add the started flows they could not hand over.
+  detect::DetectStats stats(const std::vector<WorkerOutput*>& workers) const;
 
  private:
   std::vector<std::unique_ptr<AnalyzerShard>> shards_;

@@ -317,7 +317,7 @@ RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<st
   }
   result.stats.output = {sink.records_delivered(), sink.records_failed(),
                          sink.events_delivered(), 0};
-  if (analyzers) result.stats.detect = analyzers->stats();
+  if (analyzers) result.stats.detect = analyzers->stats(outputs);
   result.input_errors = reader.errors();
   result.output_error = sink.error();
   return result;

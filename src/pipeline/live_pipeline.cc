@@ -128,7 +128,7 @@ RunResult run_live_pipeline(const PipelineOptions& options, const LiveOptions& l
 
   RunResult result;
   collect(workers, sink, result);
-  if (analyzers) result.stats.detect = analyzers->stats();
+  if (analyzers) result.stats.detect = analyzers->stats(outputs);
   return result;
 }
 

@@ -69,6 +69,12 @@ std::uint64_t WorkerOutput::records_dropped() const {
   return total;
 }
 
+std::uint64_t WorkerOutput::opened_dropped() const {
+  std::uint64_t total = 0;
+  for (const auto& batcher : batchers_) total += batcher->opened_dropped().get();
+  return total;
+}
+
 std::uint64_t WorkerOutput::events_dropped() const {
   std::uint64_t total = 0;
   for (const auto& batcher : batchers_) total += batcher->events_dropped().get();

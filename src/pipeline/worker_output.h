@@ -46,6 +46,7 @@ class WorkerOutput final : public flow::FlowRecordSink,
   unsigned channels() const { return static_cast<unsigned>(channels_.size()); }
   std::uint64_t records_dropped() const;
   std::uint64_t events_dropped() const;
+  std::uint64_t opened_dropped() const;  // live: FlowOpened events a shard had no room for
 
  private:
   RecordBatcher& batcher_for(const decode::IpAddress& host);

@@ -48,16 +48,18 @@ flow::FlowRecord tcp_record() {
   return r;
 }
 
-// The line of tcp_record() up to the end of its "flow" object.
-const std::string kFlowLineStart =
-    R"({"timestamp":"2023-11-14T22:13:20.123456+0000","flow_id":7,)"
-    R"("pcap_filename":"capture.pcap","event_type":"flow","src_ip":"1.2.3.4","src_port":1122,)"
-    R"("dest_ip":"5.6.7.8","dest_port":3344,"proto":"TCP",)"
-    R"("community_id":"1:wCb3OG7yAFWelaUydu0D+125CLM=",)"
-    R"("flow":{"pkts_toserver":3,"pkts_toclient":2,"bytes_toserver":180,"bytes_toclient":120,)"
-    R"("start":"2023-11-14T22:13:20.123456+0000","end":"2023-11-14T22:13:22.123456+0000",)"
-    R"("age":2,"state":"new","reason":"end-of-input","alerted":false,"conn_state":"OTH",)"
-    R"("history":""})";
+// The line of tcp_record() up to the end of its "flow" object; `alerted`:
+// a detector fired on it.
+std::string flow_line_start(bool alerted) {
+  return R"({"timestamp":"2023-11-14T22:13:20.123456+0000","flow_id":7,)"
+         R"("pcap_filename":"capture.pcap","event_type":"flow","src_ip":"1.2.3.4","src_port":1122,)"
+         R"("dest_ip":"5.6.7.8","dest_port":3344,"proto":"TCP",)"
+         R"("community_id":"1:wCb3OG7yAFWelaUydu0D+125CLM=",)"
+         R"("flow":{"pkts_toserver":3,"pkts_toclient":2,"bytes_toserver":180,"bytes_toclient":120,)"
+         R"("start":"2023-11-14T22:13:20.123456+0000","end":"2023-11-14T22:13:22.123456+0000",)"
+         R"("age":2,"state":"new","reason":"end-of-input","alerted":)" +
+         std::string(alerted ? "true" : "false") + R"(,"conn_state":"OTH","history":""})";
+}
 
 std::string flow_line(const flow::FlowRecord& record) {
   TextBuffer out;
@@ -89,7 +91,7 @@ TEST(EveDetection, ScoredFlowRecordHasADetectionObjectAfterTheFlowObject) {
   flow::FlowRecord record = tcp_record();
   record.detection = scan_detection();
   EXPECT_EQ(flow_line(record),
-            kFlowLineStart + R"(,"detection":{"fast_score":0.9,"ml_score":0.02,"score":0.9,)"
+            flow_line_start(true) + R"(,"detection":{"fast_score":0.9,"ml_score":0.02,"score":0.9,)"
                              R"("divergence":0.88,"authoritative":"fast","category":"scan",)"
                              R"("ml_label":"PortScan","reasons":["scan_vertical","scan_stealth"]}})"
                              "\n");
@@ -99,13 +101,13 @@ TEST(EveDetection, UnscoredFlowRecordHasNoDetectionObject) {
   flow::FlowRecord record = tcp_record();
   record.detection = scan_detection();
   record.detection.scored = false;
-  EXPECT_EQ(flow_line(record), kFlowLineStart + "}\n");
+  EXPECT_EQ(flow_line(record), flow_line_start(false) + "}\n");
 }
 
 TEST(EveDetection, BenignFlowLeavesOutCategoryLabelAndReasons) {
   flow::FlowRecord record = tcp_record();
   record.detection.scored = true;
-  EXPECT_EQ(flow_line(record), kFlowLineStart +
+  EXPECT_EQ(flow_line(record), flow_line_start(false) +
                                    R"(,"detection":{"fast_score":0.0,"ml_score":0.0,"score":0.0,)"
                                    R"("divergence":0.0,"authoritative":"none"}})"
                                    "\n");
@@ -120,7 +122,7 @@ TEST(EveDetection, ScoresAreWrittenToFourDecimalsWithoutExponent) {
   d.authoritative = static_cast<std::uint8_t>(detect::Authority::ml);
   d.category.assign("ml");
   EXPECT_EQ(flow_line(record),
-            kFlowLineStart + R"(,"detection":{"fast_score":0.0,"ml_score":0.1235,"score":0.1235,)"
+            flow_line_start(false) + R"(,"detection":{"fast_score":0.0,"ml_score":0.1235,"score":0.1235,)"
                              R"("divergence":0.1235,"authoritative":"ml","category":"ml"}})"
                              "\n");
   d.fast_score = 1.0f;
@@ -128,7 +130,7 @@ TEST(EveDetection, ScoresAreWrittenToFourDecimalsWithoutExponent) {
   d.authoritative = static_cast<std::uint8_t>(detect::Authority::consensus);
   d.category.assign("dos");
   EXPECT_EQ(flow_line(record),
-            kFlowLineStart + R"(,"detection":{"fast_score":1.0,"ml_score":0.0002,"score":1.0,)"
+            flow_line_start(false) + R"(,"detection":{"fast_score":1.0,"ml_score":0.0002,"score":1.0,)"
                              R"("divergence":0.9998,"authoritative":"consensus","category":"dos"}})"
                              "\n");
 }
@@ -151,8 +153,8 @@ detect::Alert scan_alert() {
 const std::string kAlertHeader =
     R"({"timestamp":"2023-11-14T22:13:50.123456+0000","flow_id":7,)"
     R"("pcap_filename":"capture.pcap","event_type":"alert","src_ip":"1.2.3.4","src_port":1122,)"
-    R"("dest_ip":"5.6.7.8","dest_port":3344,"proto":"TCP",)"
-    R"("community_id":"1:wCb3OG7yAFWelaUydu0D+125CLM=",)";
+         R"("dest_ip":"5.6.7.8","dest_port":3344,"proto":"TCP",)"
+         R"("community_id":"1:wCb3OG7yAFWelaUydu0D+125CLM=",)";
 
 TEST(EveDetection, AlertIsSuricataShapedWithOurDetectionObject) {
   EXPECT_EQ(alert_line(scan_alert()),
@@ -236,6 +238,7 @@ TEST(EveDetection, StatsRecordHasEveryDetectCounterAndEveryDetector) {
   d.set_overflows = 6;
   d.alerts = 7;
   d.alerts_aggregated = 8;
+  d.flows_opened_dropped = 11;
   d.alerts_by_detector[static_cast<std::size_t>(detect::Detector::dga)] = 9;
   d.alerts_by_detector[static_cast<std::size_t>(detect::Detector::ml)] = 10;
   TextBuffer out;
@@ -249,6 +252,7 @@ TEST(EveDetection, StatsRecordHasEveryDetectCounterAndEveryDetector) {
                                    {"set_overflows", 6},
                                    {"alerts", 7},
                                    {"alerts_aggregated", 8},
+                                   {"flows_opened_dropped", 11},
                                    {"alerts_by_detector",
                                     {{"scan_vertical", 0},
                                      {"scan_horizontal", 0},
