@@ -11,5 +11,6 @@ cmake --build build -j"$(nproc)" --target mldefender
 
 ./build/mldefender run -r samples/sample.pcap -o eve.json
 echo
-echo "eve.json: $(grep -c '"event_type":"flow"' eve.json) flow records and a stats record; the first TCP flow:"
-grep -m 1 '"proto":"TCP"' eve.json
+echo "eve.json: $(grep -c '"event_type":"flow"' eve.json) flow records," \
+  "$(grep -c '"event_type":"alert"' eve.json) alerts and a stats record; the first TCP flow:"
+grep -m 1 '"event_type":"flow".*"proto":"TCP"' eve.json
