@@ -8,25 +8,11 @@
 #   env BUILD_DIR (default build-bench), MLD_SHARED_DATA.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD_DIR:-$ROOT/build-bench}
-WORK=$ROOT/bench/work
-DATA=${MLD_SHARED_DATA:-$ROOT/../shared/data}
-REAL=$WORK/real.pcap
+source "$(dirname "${BASH_SOURCE[0]}")/real_capture.sh"
 RUNS=${1:-3}
 WORKERS=${2:-1}
 
-if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMLD_BUILD_BENCH=ON -DMLD_BUILD_TESTS=OFF
-fi
-cmake --build "$BUILD" -j"$(nproc)" --target mldefender mld_make_bench_capture
-mkdir -p "$WORK"
-if [[ ! -s $REAL ]]; then  # the same real-traffic capture as bench/run.sh
-  "$BUILD/mld_make_bench_capture" -o "$REAL" "$DATA/401trg-detections" \
-    "$DATA/comnet24s-dns-tunnel" "$DATA/mmt-operator" "$DATA/mmt-security" \
-    "$DATA/ndpi/tests/cfgs/default/pcap" "$DATA/nfstream/tests/pcaps" "$DATA/slips" \
-    >"$WORK/real.txt" 2>"$WORK/real.log"
-fi
+build_with_real_capture mldefender
 packets=$(tcpdump -r "$REAL" -qn 2>/dev/null | wc -l)
 cat "$REAL" >/dev/null  # warm the page cache: we measure processing, not the disk
 

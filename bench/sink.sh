@@ -5,21 +5,7 @@
 #   (defaults 5000000 and 50000000; env BUILD_DIR, MLD_SHARED_DATA)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD_DIR:-$ROOT/build-bench}
-WORK=$ROOT/bench/work
-DATA=${MLD_SHARED_DATA:-$ROOT/../shared/data}
-REAL=$WORK/real.pcap
+source "$(dirname "${BASH_SOURCE[0]}")/real_capture.sh"
 
-if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMLD_BUILD_BENCH=ON -DMLD_BUILD_TESTS=OFF
-fi
-cmake --build "$BUILD" -j"$(nproc)" --target mld_sink_bench mld_make_bench_capture
-mkdir -p "$WORK"
-if [[ ! -s $REAL ]]; then  # the same real-traffic capture as bench/run.sh
-  "$BUILD/mld_make_bench_capture" -o "$REAL" "$DATA/401trg-detections" \
-    "$DATA/comnet24s-dns-tunnel" "$DATA/mmt-operator" "$DATA/mmt-security" \
-    "$DATA/ndpi/tests/cfgs/default/pcap" "$DATA/nfstream/tests/pcaps" "$DATA/slips" \
-    >"$WORK/real.txt" 2>"$WORK/real.log"
-fi
+build_with_real_capture mld_sink_bench
 "$BUILD/mld_sink_bench" "$REAL" "$WORK/sink-bench.json" "${1:-5000000}" "${2:-50000000}"

@@ -9,16 +9,9 @@
 namespace mld::detect {
 namespace {
 
-using decode::kProtoIcmp;
-using decode::kProtoIcmpv6;
 using decode::kProtoTcp;
 using decode::kProtoUdp;
 namespace tcp_flag = decode::tcp_flag;
-
-bool is_echo_request(std::uint8_t protocol, std::int16_t icmp_type) {
-  return (protocol == kProtoIcmp && icmp_type == 8) ||
-         (protocol == kProtoIcmpv6 && icmp_type == 128);
-}
 
 Match target_match(Detector detector, const flow::FlowIdentity& flow, Micros now, float score,
                    std::string detail) {

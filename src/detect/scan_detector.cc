@@ -22,11 +22,6 @@ std::size_t set_capacity(std::uint32_t threshold) {
   return std::max<std::size_t>(16, 4 * static_cast<std::size_t>(threshold));
 }
 
-bool is_echo_request(const flow::FlowRecord& record) {
-  return (record.protocol == kProtoIcmp && record.icmp_type == 8) ||
-         (record.protocol == kProtoIcmpv6 && record.icmp_type == 128);
-}
-
 bool has_any(std::string_view history, std::string_view letters) {
   return history.find_first_of(letters) != std::string_view::npos;
 }
@@ -124,6 +119,11 @@ ScanState::ScanState(const ScanOptions& options)
                                     options.udp_ports}))),
       stealth(set_capacity(options.stealth_probes)) {}
 
+bool is_echo_request(std::uint8_t protocol, std::int16_t icmp_type) {
+  return (protocol == kProtoIcmp && icmp_type == 8) ||
+         (protocol == kProtoIcmpv6 && icmp_type == 128);
+}
+
 bool is_probe(const flow::FlowRecord& record) {
   switch (record.protocol) {
     case kProtoTcp:
@@ -131,7 +131,7 @@ bool is_probe(const flow::FlowRecord& record) {
     case kProtoUdp:
       return record.packets_toclient == 0 && record.packets_toserver <= 3;
     default:
-      return is_echo_request(record) && record.packets_toserver <= 3;
+      return is_echo_request(record.protocol, record.icmp_type) && record.packets_toserver <= 3;
   }
 }
 

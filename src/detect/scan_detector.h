@@ -38,6 +38,8 @@ class ScanDetector {
                          const DetectOptions& options, FastScore& score);
 };
 
+// ICMP (or ICMPv6) echo request: a ping.
+bool is_echo_request(std::uint8_t protocol, std::int16_t icmp_type);
 // A TCP flow that carried no payload either way and whose source sent at
 // most three packets, a UDP flow never answered, an ICMP echo request: what
 // a scanner's attempt looks like.

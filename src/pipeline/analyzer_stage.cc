@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "detect/ml_scorer.h"
-#include "pipeline/pipeline_options.h"
 #include "pipeline/record_batcher.h"
 
 namespace mld::pipeline {
@@ -31,7 +30,6 @@ class AnalyzerShard final : public detect::AlertSink {
   const detect::DetectStats& stats() const { return analyzer_.stats(); }
 
  private:
-  bool drain(BatchChannel<RecordBatch>& input);
   void process(RecordBatch& batch);
   void score(flow::FlowRecord& record);
 
@@ -46,36 +44,12 @@ class AnalyzerShard final : public detect::AlertSink {
 };
 
 void AnalyzerShard::run() {
-  std::vector<bool> finished(inputs_.size(), false);
-  std::size_t open = inputs_.size();
-  while (open > 0) {
-    const auto seen = bell_.snapshot();
-    bool progress = false;
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      if (finished[i]) continue;
-      const bool closed = inputs_[i]->closed();  // before draining: see Sink::run
-      progress |= drain(*inputs_[i]);
-      if (closed) {
-        finished[i] = true;
-        --open;
-      }
-    }
-    if (progress || open == 0) continue;
-    batcher_.flush();  // nothing waiting: let the sink write what we have
-    bell_.sleep(seen);
-  }
+  // When nothing is waiting, the sink gets what this shard has so far.
+  receive_until_closed(
+      inputs_, bell_, [this](RecordBatch& batch) { process(batch); },
+      [this] { batcher_.flush(); });
   analyzer_.flush();
   batcher_.close();
-}
-
-bool AnalyzerShard::drain(BatchChannel<RecordBatch>& input) {
-  bool any = false;
-  while (RecordBatch* batch = input.try_receive()) {
-    process(*batch);
-    input.release(batch);
-    any = true;
-  }
-  return any;
 }
 
 // Started flows first (they began before anything in the batch ended), then
@@ -114,6 +88,19 @@ unsigned analyzer_shards(const PipelineOptions& options) {
   if (!options.detect.enabled) return 0;
   if (options.detect.shards > 0) return options.detect.shards;
   return std::max(1u, options.workers / 2);
+}
+
+std::unique_ptr<AnalyzerStage> make_analyzer_stage(const PipelineOptions& options,
+                                                   Doorbell& sink_bell) {
+  const unsigned shards = analyzer_shards(options);
+  if (shards == 0) return nullptr;
+  return std::make_unique<AnalyzerStage>(options.detect, options.model.get(), shards,
+                                         options.channel_depth, sink_bell);
+}
+
+std::vector<Doorbell*> next_stage_bells(AnalyzerStage* analyzers, Doorbell& sink_bell) {
+  if (analyzers != nullptr) return analyzers->bells();
+  return {&sink_bell};
 }
 
 std::vector<BatchChannel<RecordBatch>*> sink_inputs(const std::vector<WorkerOutput*>& workers,

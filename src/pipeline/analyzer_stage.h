@@ -15,6 +15,7 @@
 #include "flow/cic_features.h"
 #include "pipeline/batch_channel.h"
 #include "pipeline/batches.h"
+#include "pipeline/pipeline_options.h"
 #include "pipeline/worker_output.h"
 
 namespace mld::pipeline {
@@ -45,6 +46,14 @@ class AnalyzerStage {
   std::vector<std::unique_ptr<AnalyzerShard>> shards_;
   std::vector<std::thread> threads_;
 };
+
+// The run's host analyzers, or null when detection is off.
+std::unique_ptr<AnalyzerStage> make_analyzer_stage(const PipelineOptions& options,
+                                                   Doorbell& sink_bell);
+
+// The bells the workers' channels ring: the shards', or - detection off - the
+// sink's.
+std::vector<Doorbell*> next_stage_bells(AnalyzerStage* analyzers, Doorbell& sink_bell);
 
 // What the sink reads: the shards' outputs, or - detection off - the
 // workers' own channels.

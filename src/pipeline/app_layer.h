@@ -22,9 +22,8 @@ inline std::unique_ptr<app::AppTracker> make_app_tracker(const PipelineOptions& 
 // (it passes every packet on to the application layer), else the
 // application layer itself, or none.
 inline flow::FlowTrackerOptions observed_by(flow::FlowTrackerOptions options,
-                                            WorkerOutput& output, app::AppTracker* app,
-                                            bool report_opened) {
-  if (report_opened) {
+                                            WorkerOutput& output, app::AppTracker* app) {
+  if (output.reports_opened()) {
     output.observe_with(app);
     options.observer = &output;
   } else {

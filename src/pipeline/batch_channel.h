@@ -63,4 +63,37 @@ class BatchChannel {
   std::atomic<bool> closed_{false};
 };
 
+// The consumer's loop over several channels: hands every batch to `use` and
+// returns it, until each channel is closed and drained. `idle` runs whenever
+// nothing was waiting, just before the thread sleeps on `bell` (the channels'
+// consumer bell): the place to flush partial output.
+template <class Batch, class Use, class Idle>
+void receive_until_closed(const std::vector<BatchChannel<Batch>*>& channels, Doorbell& bell,
+                          Use&& use, Idle&& idle) {
+  std::vector<bool> finished(channels.size(), false);
+  std::size_t open = channels.size();
+  while (open > 0) {
+    const auto seen = bell.snapshot();
+    bool progress = false;
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+      if (finished[i]) continue;
+      // Closed is read before draining: everything sent before the close is
+      // then guaranteed to be drained in this pass.
+      const bool closed = channels[i]->closed();
+      while (Batch* batch = channels[i]->try_receive()) {
+        use(*batch);
+        channels[i]->release(batch);
+        progress = true;
+      }
+      if (closed) {
+        finished[i] = true;
+        --open;
+      }
+    }
+    if (progress || open == 0) continue;
+    idle();
+    bell.sleep(seen);
+  }
+}
+
 }  // namespace mld::pipeline

@@ -37,8 +37,7 @@ struct WorkerState {
         output(options.channel_depth, bell, next_stage, Backpressure::wait,
                analyzer_shards(options) > 0),
         app(make_app_tracker(options, flow_options.max_flows, output)),
-        tracker(observed_by(flow_options, output, app.get(), analyzer_shards(options) > 0),
-                output) {}
+        tracker(observed_by(flow_options, output, app.get()), output) {}
 
   void run();
 
@@ -272,13 +271,8 @@ RunResult run_file_pipeline(const PipelineOptions& options, const std::vector<st
   const unsigned n = std::max(1u, options.workers);
   Doorbell reader_bell;
   Doorbell sink_bell;
-  std::unique_ptr<AnalyzerStage> analyzers;
-  std::vector<Doorbell*> next_stage{&sink_bell};
-  if (const unsigned shards = analyzer_shards(options); shards > 0) {
-    analyzers = std::make_unique<AnalyzerStage>(options.detect, options.model.get(), shards,
-                                                options.channel_depth, sink_bell);
-    next_stage = analyzers->bells();
-  }
+  const std::unique_ptr<AnalyzerStage> analyzers = make_analyzer_stage(options, sink_bell);
+  const std::vector<Doorbell*> next_stage = next_stage_bells(analyzers.get(), sink_bell);
   std::vector<std::unique_ptr<WorkerState>> workers;
   std::vector<WorkerOutput*> outputs;
   for (unsigned w = 0; w < n; ++w) {

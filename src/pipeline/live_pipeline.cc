@@ -87,13 +87,8 @@ RunResult run_live_pipeline(const PipelineOptions& options, const LiveOptions& l
   shared.external_stop = live.stop;
 
   Doorbell sink_bell;
-  std::unique_ptr<AnalyzerStage> analyzers;
-  std::vector<Doorbell*> next_stage{&sink_bell};
-  if (const unsigned shards = analyzer_shards(options); shards > 0) {
-    analyzers = std::make_unique<AnalyzerStage>(options.detect, options.model.get(), shards,
-                                                options.channel_depth, sink_bell);
-    next_stage = analyzers->bells();
-  }
+  const std::unique_ptr<AnalyzerStage> analyzers = make_analyzer_stage(options, sink_bell);
+  const std::vector<Doorbell*> next_stage = next_stage_bells(analyzers.get(), sink_bell);
   std::vector<std::unique_ptr<LiveWorker>> workers;
   std::vector<WorkerOutput*> outputs;
   for (unsigned w = 0; w < n; ++w) {

@@ -34,7 +34,7 @@ LiveWorker::LiveWorker(unsigned index, capture::AfPacketSocket socket,
       output_(options.channel_depth, bell_, next_stage, Backpressure::drop,
               analyzer_shards(options) > 0),
       app_(make_app_tracker(options, flow.max_flows, output_)),
-      tracker_(observed_by(flow, output_, app_.get(), analyzer_shards(options) > 0), output_),
+      tracker_(observed_by(flow, output_, app_.get()), output_),
       owner_has_news_(shared.workers, false) {}
 
 void LiveWorker::run() {

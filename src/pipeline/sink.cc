@@ -12,49 +12,19 @@ Sink::Sink(std::vector<BatchChannel<RecordBatch>*> channels, Doorbell& bell,
       stop_requested_(stop_requested) {}
 
 void Sink::run() {
-  std::vector<bool> finished(channels_.size(), false);
-  std::size_t open = channels_.size();
-  while (open > 0) {
-    const auto seen = bell_.snapshot();
-    bool progress = false;
-    for (std::size_t i = 0; i < channels_.size(); ++i) {
-      if (finished[i]) continue;
-      // Closed is read before draining: everything sent before the close is
-      // then guaranteed to be drained in this pass.
-      const bool closed = channels_[i]->closed();
-      progress |= drain(*channels_[i]);
-      if (closed) {
-        finished[i] = true;
-        --open;
-      }
-    }
-    if (progress || open == 0) continue;
-    if (error_.empty()) {
-      try {
-        consumer_.flush();
-      } catch (const std::exception& e) {
-        fail(e);
-      }
-    }
-    bell_.sleep(seen);
-  }
-  if (error_.empty()) {
-    try {
-      consumer_.flush();
-    } catch (const std::exception& e) {
-      fail(e);
-    }
-  }
+  receive_until_closed(
+      channels_, bell_, [this](const RecordBatch& batch) { deliver(batch); },
+      [this] { flush_consumer(); });
+  flush_consumer();
 }
 
-bool Sink::drain(BatchChannel<RecordBatch>& channel) {
-  bool any = false;
-  while (RecordBatch* batch = channel.try_receive()) {
-    deliver(*batch);
-    channel.release(batch);
-    any = true;
+void Sink::flush_consumer() {
+  if (!error_.empty()) return;
+  try {
+    consumer_.flush();
+  } catch (const std::exception& e) {
+    fail(e);
   }
-  return any;
 }
 
 void Sink::deliver(const RecordBatch& batch) {

@@ -27,7 +27,7 @@ class Sink {
   const std::string& error() const { return error_; }  // read after run() returned
 
  private:
-  bool drain(BatchChannel<RecordBatch>& channel);
+  void flush_consumer();  // unless the output already failed
   void deliver(const RecordBatch& batch);
   void fail(const std::exception& error);
 

@@ -42,6 +42,7 @@ class WorkerOutput final : public flow::FlowRecordSink,
   void flush();  // sends partial batches
   void close();  // flush, then close every channel
 
+  bool reports_opened() const { return report_opened_; }
   BatchChannel<RecordBatch>& channel(unsigned i) { return *channels_[i]; }
   unsigned channels() const { return static_cast<unsigned>(channels_.size()); }
   std::uint64_t records_dropped() const;
