@@ -1,7 +1,5 @@
 #include "app/ssh.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -41,7 +39,7 @@ std::uint32_t be32(const char* p) {
 
 // nullopt where OpenSSL refuses MD5 (a FIPS-only provider).
 std::optional<Fingerprint> md5_fingerprint(std::string text) {
-  std::string hash = hex_digest(EVP_md5(), text);
+  std::string hash = hex_digest(DigestAlgorithm::md5, text);
   if (hash.empty()) return std::nullopt;
   return Fingerprint{std::move(hash), std::move(text)};
 }

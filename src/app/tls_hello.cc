@@ -1,7 +1,5 @@
 #include "app/tls_hello.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
@@ -255,18 +253,17 @@ std::string decimal_list(const std::vector<T>& values) {
 }
 
 Fingerprint md5_fingerprint(std::string text) {
-  return Fingerprint{hex_digest(EVP_md5(), text), std::move(text)};
+  return Fingerprint{hex_digest(DigestAlgorithm::md5, text), std::move(text)};
 }
 
-std::string hex4(std::uint16_t value) {
-  char text[5];
-  std::snprintf(text, sizeof text, "%04x", value);
-  return text;
+void append_hex4(std::string& text, std::uint16_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (int shift = 12; shift >= 0; shift -= 4) text += kDigits[(value >> shift) & 0x0f];
 }
 
 // JA4 parts b and c: "000000000000" stands for an empty list (FoxIO spec).
 std::string ja4_hash(const std::string& list) {
-  return list.empty() ? "000000000000" : hex_digest(EVP_sha256(), list).substr(0, 12);
+  return list.empty() ? "000000000000" : hex_digest(DigestAlgorithm::sha256, list).substr(0, 12);
 }
 
 std::vector<std::uint16_t> without_grease(const std::vector<std::uint16_t>& values) {
@@ -280,7 +277,7 @@ std::string hex_list(const std::vector<std::uint16_t>& values) {
   std::string text;
   for (const std::uint16_t value : values) {
     if (!text.empty()) text += ',';
-    text += hex4(value);
+    append_hex4(text, value);
   }
   return text;
 }

@@ -22,4 +22,11 @@ struct CertificateSummary {
 // `der`: one DER-encoded certificate. Nullopt when OpenSSL cannot parse it.
 std::optional<CertificateSummary> summarize_certificate(Bytes der);
 
+// `der` starts with one DER-encoded Name (a subject or an issuer): its text
+// as the event writes it, empty when OpenSSL cannot read it. Most names are
+// read directly, the rest by openssl_name_text(), which gives the same text
+// for every name (the fuzz target compares the two).
+std::string name_text(Bytes der);
+std::string openssl_name_text(Bytes der);
+
 }  // namespace mld::app::tls

@@ -30,7 +30,6 @@
 
 #include "app/tls.h"
 #include "app/tls_hello.h"
-#include "app/x509_summary.h"
 #include "dissector_test_support.h"
 
 namespace mld::app {
@@ -876,12 +875,6 @@ TEST(TlsDissectorHostile, DataAfterTheEventIsIgnored) {
   s.dissector->on_flow_end(9000, s.out);
   EXPECT_EQ(s.events().size(), 1u);
   EXPECT_EQ(s.counters.tls_malformed.get(), 0u);
-}
-
-TEST(X509Summary, RejectsWhatOpensslCannotParse) {
-  EXPECT_FALSE(tls::summarize_certificate(bytes(text("junk"))).has_value());
-  EXPECT_FALSE(tls::summarize_certificate(Bytes()).has_value());
-  EXPECT_FALSE(tls::summarize_certificate(bytes({0x30, 0x82, 0xff, 0xff, 0x30})).has_value());
 }
 
 }  // namespace
