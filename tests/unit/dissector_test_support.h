@@ -45,6 +45,13 @@ inline std::string ndpi_capture(const std::string& name) {
   return testing::shared_data_dir() + "/ndpi/tests/cfgs/default/pcap/" + name;
 }
 
+// The packets of conversation `index` of a capture.
+inline std::vector<testing::PayloadPacket> conversation(
+    std::vector<testing::PayloadPacket> packets, int index) {
+  std::erase_if(packets, [index](const auto& p) { return p.conversation != index; });
+  return packets;
+}
+
 // The packets with payload of the first conversation of a capture that has
 // `port` at either end.
 inline std::vector<testing::PayloadPacket> conversation_on_port(const std::string& path,
@@ -54,15 +61,14 @@ inline std::vector<testing::PayloadPacket> conversation_on_port(const std::strin
     return p.src_port == port || p.dst_port == port;
   });
   const int index = first == packets.end() ? -1 : first->conversation;
-  std::erase_if(packets, [index](const auto& p) { return p.conversation != index; });
-  return packets;
+  return conversation(std::move(packets), index);
 }
 
 enum class Chunking { as_captured, byte_by_byte };
 
 // Hands one payload to the dissector whole or one byte per call.
 inline void deliver(Dissector& dissector, const testing::PayloadPacket& packet, Bytes bytes,
-                    RecordingOut& out, Chunking chunking) {
+                    EventOut& out, Chunking chunking) {
   if (chunking == Chunking::as_captured) {
     dissector.on_data(packet.side, packet.timestamp, bytes, out);
     return;
@@ -73,12 +79,14 @@ inline void deliver(Dissector& dissector, const testing::PayloadPacket& packet, 
 }
 
 // UDP: every datagram. TCP: per direction the bytes after those already
-// delivered (by sequence number); a hole is reported with on_gap. Ends with
-// on_flow_end at the last packet's time.
+// delivered (by sequence number); a hole is reported with on_gap. Stops once
+// the dissector wants no more, as the sensor does, and ends with on_flow_end
+// at the last packet's time.
 inline void feed(Dissector& dissector, const std::vector<testing::PayloadPacket>& packets,
-                 RecordingOut& out, Chunking chunking = Chunking::as_captured) {
+                 EventOut& out, Chunking chunking = Chunking::as_captured) {
   std::map<flow::Direction, std::uint32_t> next_seq;
   for (const testing::PayloadPacket& packet : packets) {
+    if (!dissector.wants_more()) break;
     Bytes bytes(packet.payload);
     if (packet.protocol == 6) {
       const auto next = next_seq.find(packet.side);

@@ -13,13 +13,11 @@
 #include <iterator>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "tools/capture_payloads.h"
-#include "tools/shared_data.h"
+#include "dissector_test_support.h"
 
 namespace mld::app {
 namespace {
@@ -40,29 +38,6 @@ class Collect final : public EventOut {
   std::vector<Emitted> events;
 };
 
-// Feeds one TCP conversation as the stream reassembler would: per direction
-// in sequence order, retransmitted bytes dropped, holes reported as gaps.
-void feed(const std::vector<testing::PayloadPacket>& packets, int conversation, Dissector& d,
-          EventOut& out) {
-  std::optional<std::uint32_t> next[2];
-  Micros last = 0;
-  for (const auto& p : packets) {
-    if (p.conversation != conversation) continue;
-    Bytes data(p.payload);
-    auto& expected = next[index(p.side)];
-    if (expected) {
-      const auto offset = static_cast<std::int32_t>(p.tcp_seq - *expected);
-      if (offset < 0 && static_cast<std::size_t>(-offset) >= data.size()) continue;
-      if (offset < 0) data = data.subspan(static_cast<std::size_t>(-offset));
-      if (offset > 0) d.on_gap(p.side, static_cast<std::uint64_t>(offset));
-    }
-    expected = p.tcp_seq + static_cast<std::uint32_t>(p.payload.size());
-    last = p.timestamp;
-    d.on_data(p.side, p.timestamp, data, out);
-  }
-  d.on_flow_end(last, out);
-}
-
 bool is_smb_port(std::uint16_t port) { return port == 445 || port == 139; }
 
 // The events of every TCP conversation to or from port 445 or 139, each
@@ -81,7 +56,7 @@ std::vector<SmbEvent> dissect_capture(const std::string& relative, AppCounters& 
   for (const int c : conversations) {
     auto dissector = make_smb_dissector(counters);
     Collect out;
-    feed(packets, c, *dissector, out);
+    test::feed(*dissector, test::conversation(packets, c), out);
     EXPECT_TRUE(dissector->wants_more());
     for (auto& e : out.events) events.push_back(std::move(e.event));
   }

@@ -13,33 +13,17 @@
 #include <cctype>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "tools/capture_payloads.h"
-#include "tools/shared_data.h"
+#include "dissector_test_support.h"
 
 namespace mld::app {
 namespace {
 
 using flow::Direction;
-
-struct Emitted {
-  Direction side;
-  Micros timestamp;
-  AppEventBody body;
-};
-
-class Collect final : public EventOut {
- public:
-  void emit(Direction side, Micros timestamp, AppEventBody body) override {
-    events.push_back({side, timestamp, std::move(body)});
-  }
-  std::vector<Emitted> events;
-};
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -51,33 +35,9 @@ Bytes bytes_of(const std::string& text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
-// Feeds one TCP conversation as the stream reassembler would: per direction
-// in sequence order, retransmitted bytes dropped, holes reported as gaps;
-// stops once the dissector wants no more.
-void feed(const std::vector<testing::PayloadPacket>& packets, int conversation, Dissector& d,
-          EventOut& out) {
-  std::optional<std::uint32_t> next[2];
-  Micros last = 0;
-  for (const auto& p : packets) {
-    if (p.conversation != conversation || p.protocol != 6 || !d.wants_more()) continue;
-    Bytes data(p.payload);
-    auto& expected = next[index(p.side)];
-    if (expected) {
-      const auto offset = static_cast<std::int32_t>(p.tcp_seq - *expected);
-      if (offset < 0 && static_cast<std::size_t>(-offset) >= data.size()) continue;
-      if (offset < 0) data = data.subspan(static_cast<std::size_t>(-offset));
-      if (offset > 0) d.on_gap(p.side, static_cast<std::uint64_t>(offset));
-    }
-    expected = p.tcp_seq + static_cast<std::uint32_t>(p.payload.size());
-    last = p.timestamp;
-    d.on_data(p.side, p.timestamp, data, out);
-  }
-  d.on_flow_end(last, out);
-}
-
 struct FlowEvents {
   std::string client;  // "ip:port" of the forward endpoint
-  std::vector<Emitted> events;
+  std::vector<test::Emitted> events;
 };
 
 // Every TCP conversation of `relative` through its own dissector.
@@ -95,8 +55,8 @@ std::vector<FlowEvents> dissect_capture(const std::string& relative, AppCounters
     flow.client = (forward ? first->src_ip : first->dst_ip) + ":" +
                   std::to_string(forward ? first->src_port : first->dst_port);
     auto dissector = make_ssh_dissector(counters);
-    Collect out;
-    feed(packets, c, *dissector, out);
+    test::RecordingOut out;
+    test::feed(*dissector, test::conversation(packets, c), out);
     EXPECT_FALSE(dissector->wants_more()) << flow.client;
     flow.events = std::move(out.events);
     flows.push_back(std::move(flow));
@@ -252,7 +212,7 @@ TEST(SshDissector, BytesSplitAnywhereGiveTheSameEvent) {
       testing::payload_packets(testing::shared_data_dir() + "/tcpdump/tests/ssh.pcap");
   AppCounters counters;
   auto dissector = make_ssh_dissector(counters);
-  Collect out;
+  test::RecordingOut out;
   for (const auto& p : packets) {
     for (const std::uint8_t& byte : p.payload)
       dissector->on_data(p.side, p.timestamp, {&byte, 1}, out);
@@ -290,7 +250,7 @@ std::string kexinit(const std::string& suffix) {
 struct Session {
   AppCounters counters;
   std::unique_ptr<Dissector> dissector = make_ssh_dissector(counters);
-  Collect out;
+  test::RecordingOut out;
   void send(Direction side, const std::string& bytes) {
     dissector->on_data(side, 7, bytes_of(bytes), out);
   }
