@@ -1,6 +1,7 @@
 #include "app/dissector_choice.h"
 
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include "app/dns.h"
@@ -8,6 +9,7 @@
 #include "app/quic.h"
 #include "app/smb.h"
 #include "app/ssh.h"
+#include "app/starttls.h"
 #include "app/tls.h"
 
 namespace mld::app {
@@ -60,6 +62,22 @@ bool looks_like_quic(const FirstPayload& first) {
   return long_header || either_port(first, 443);
 }
 
+// A mail or file-transfer server's greeting on its protocol's port: the
+// sessions that may upgrade to TLS with STARTTLS (465 and 993 are TLS from
+// the first byte).
+std::optional<StartTlsProtocol> starttls_greeting(const FirstPayload& first) {
+  const Bytes b = first.bytes;
+  if ((either_port(first, 25) || either_port(first, 587)) && starts_with(b, "220")) {
+    return StartTlsProtocol::smtp;
+  }
+  if (either_port(first, 21) && starts_with(b, "220")) return StartTlsProtocol::ftp;
+  if (either_port(first, 110) && starts_with(b, "+OK")) return StartTlsProtocol::pop3;
+  if (either_port(first, 143) && (starts_with(b, "* OK") || starts_with(b, "* PREAUTH"))) {
+    return StartTlsProtocol::imap;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::unique_ptr<Dissector> choose_dissector(const FirstPayload& first, AppCounters& counters) {
@@ -74,6 +92,9 @@ std::unique_ptr<Dissector> choose_dissector(const FirstPayload& first, AppCounte
   if (looks_like_http(bytes)) return make_http_dissector(counters);
   if (looks_like_smb(first)) return make_smb_dissector(counters);
   if (is_dns_port(first)) return make_dns_dissector(Transport::tcp, counters);
+  if (const auto protocol = starttls_greeting(first)) {
+    return make_starttls_dissector(*protocol, counters);
+  }
   return nullptr;
 }
 

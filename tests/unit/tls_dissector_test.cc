@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "app/dissector_choice.h"
+#include "app/starttls.h"
 #include "app/tls.h"
 #include "app/tls_hello.h"
 #include "dissector_test_support.h"
@@ -149,8 +151,8 @@ std::string endpoint(const std::string& ip, std::uint16_t port) {
   return "[" + std::string(text) + "]:" + std::to_string(port);
 }
 
-// The sensor hands a flow to the TLS dissector when its first payload opens a
-// handshake record (app/dissector_choice.cc).
+// A flow whose first payload opens a handshake record gets the TLS dissector
+// (app/dissector_choice.cc).
 bool looks_like_tls(const ByteVec& payload) {
   return payload.size() >= 3 && payload[0] == 22 && payload[1] == 3 && payload[2] <= 4;
 }
@@ -205,7 +207,9 @@ struct FlowResult {
   std::string host;
 };
 
-// Every TCP conversation of a capture through its own TLS dissector.
+// Every TCP conversation of a capture through the dissector the sensor
+// chooses for it (app/dissector_choice.cc), keeping those that read TLS: the
+// ones opening with a TLS record, and STARTTLS sessions that upgraded.
 std::vector<FlowResult> dissect_capture(const std::string& path, AppCounters& counters,
                                         Chunking chunking = Chunking::as_captured) {
   std::map<int, std::vector<testing::PayloadPacket>> conversations;
@@ -215,14 +219,16 @@ std::vector<FlowResult> dissect_capture(const std::string& path, AppCounters& co
   std::vector<FlowResult> flows;
   for (const auto& [index, packets] : conversations) {
     const auto& p = packets.front();
-    if (!looks_like_tls(p.payload)) continue;
+    const auto dissector =
+        choose_dissector({Transport::tcp, p.src_port, p.dst_port, Bytes(p.payload)}, counters);
+    if (dissector == nullptr) continue;
     const bool forward = p.side == Direction::forward;
     FlowResult flow{forward ? endpoint(p.src_ip, p.src_port) : endpoint(p.dst_ip, p.dst_port),
                     forward ? endpoint(p.dst_ip, p.dst_port) : endpoint(p.src_ip, p.src_port)};
-    const auto dissector = make_tls_dissector(counters);
     RecordingOut out;
     feed_in_order(*dissector, packets, out, chunking);
     flow.events = out.bodies<TlsEvent>();
+    if (!looks_like_tls(p.payload) && flow.events.empty()) continue;
     flow.wants_more = dissector->wants_more();
     flow.host = std::string(dissector->host());
     flows.push_back(std::move(flow));
@@ -302,10 +308,6 @@ std::string as_ndpi_prints(std::string ja4, const TlsEvent& event) {
 // Flows ("capture" or "capture client") where this dissector knowingly
 // differs from nDPI, and why.
 const std::map<std::string, std::string> kNdpiDifferences = {
-    {"ftp-start-tls.pcap", "STARTTLS: the flow opens in clear text, so it is not TLS's"},
-    {"imap-starttls.pcap", "STARTTLS"},
-    {"pop3_stls.pcap", "STARTTLS"},
-    {"smtp-starttls.pcap", "STARTTLS"},
     {"rdp_over_tls.pcap", "TLS after an RDP negotiation in clear text"},
     {"heuristic_tcp_ack_payload.pcap",
      "each hello's first bytes were sent before as zeros (same sequence numbers): first data "
@@ -554,7 +556,7 @@ TEST(TlsDissector, Ja3Ja4AndJa3sMatchNdpiOnEveryRealHandshake) {
     SCOPED_TRACE(name);
     compared += expect_matches_ndpi(name);
   }
-  EXPECT_EQ(compared, 790);  // of the 804 client JA3s nDPI prints; the rest: kNdpiDifferences
+  EXPECT_EQ(compared, 795);  // of the 804 client JA3s nDPI prints; the rest: kNdpiDifferences
 }
 
 TEST(TlsDissector, TsharkJa3OfAFlowWithoutSni) {
@@ -875,6 +877,148 @@ TEST(TlsDissectorHostile, DataAfterTheEventIsIgnored) {
   s.dissector->on_flow_end(9000, s.out);
   EXPECT_EQ(s.events().size(), 1u);
   EXPECT_EQ(s.counters.tls_malformed.get(), 0u);
+}
+
+// ------------------------------------------------------------------ STARTTLS
+
+TEST(StartTls, UpgradedSessionsGiveTheCertificateOpensslReads) {
+  MLD_REQUIRE_SHARED_DATA();
+  // `openssl x509 -nameopt RFC2253` of the certificate tshark extracts; RFC
+  // 2253 prints the RDNs last to first, these are in certificate order.
+  struct Expected {
+    std::string capture, subject, issuerdn;
+  };
+  const std::vector<Expected> certificates = {
+      {"smtp-starttls.pcap", "C=US, ST=California, L=Mountain View, O=Google Inc, CN=mx.google.com",
+       "C=US, O=Google Inc, CN=Google Internet Authority G2"},
+      {"imap-starttls.pcap",
+       "C=DE, O=1&1 Mail & Media GmbH, ST=Rhineland-Palatinate, L=Montabaur, "
+       "Email=server-certs@1und1.de, CN=imap.gmx.net",
+       "C=DE, O=T-Systems International GmbH, OU=T-Systems Trust Center, ST=NRW, "
+       "postalCode=57250, L=Netphen, street=Untere Industriestr. 20, CN=TeleSec ServerPass DE-1"},
+      {"pop3_stls.pcap", "O=*.lavabit.com, OU=Domain Control Validated, CN=*.lavabit.com",
+       "C=US, ST=Arizona, L=Scottsdale, O=GoDaddy.com, Inc., "
+       "OU=http://certificates.godaddy.com/repository, "
+       "CN=Go Daddy Secure Certification Authority, serialNumber=07969287"},
+      {"ftp-start-tls.pcap", "C=CN, O=Huawei, OU=Huawei Network Product Line, CN=OSS Certificate",
+       "C=CN, O=Huawei, OU=Wireless Network Product Line, CN=Huawei Wireless Network Product CA"},
+  };
+  for (const Expected& expected : certificates) {
+    SCOPED_TRACE(expected.capture);
+    AppCounters counters;
+    const auto flows = dissect_capture(test::ndpi_capture(expected.capture), counters);
+    ASSERT_FALSE(flows.empty());
+    ASSERT_EQ(flows[0].events.size(), 1u);
+    EXPECT_EQ(flows[0].events[0].subject, expected.subject);
+    EXPECT_EQ(flows[0].events[0].issuerdn, expected.issuerdn);
+    EXPECT_FALSE(flows[0].wants_more);
+    EXPECT_EQ(counters.tls_malformed.get(), 0u);
+  }
+}
+
+// A session whose server greets with `greeting` from port `port`, read by the
+// dissector the sensor chooses for it. The client is the forward side.
+struct GreetedSession {
+  GreetedSession(std::uint16_t port, const std::string& greeting) {
+    const ByteVec first = text(greeting);
+    dissector = choose_dissector({Transport::tcp, port, 40000, bytes(first)}, counters);
+    if (dissector != nullptr) server(greeting);
+  }
+  void client(const std::string& line) { send(Direction::forward, text(line)); }
+  void server(const std::string& line) { send(Direction::backward, text(line)); }
+  void send(Direction side, const ByteVec& data) {
+    dissector->on_data(side, 1000, bytes(data), out);
+  }
+  std::vector<TlsEvent> events_at_end() {
+    dissector->on_flow_end(2000, out);
+    return out.bodies<TlsEvent>();
+  }
+  // The SNI of the flow's one TLS event, or how many events there were.
+  std::string sni_at_end() {
+    const auto events = events_at_end();
+    return events.size() == 1 ? events[0].sni : std::to_string(events.size()) + " events";
+  }
+
+  AppCounters counters;
+  std::unique_ptr<Dissector> dissector;
+  RecordingOut out;
+};
+
+TEST(StartTls, SmtpHandsTheBytesAfterTheAcceptedUpgradeToTls) {
+  GreetedSession s(25, "220 mx.example ESMTP\r\n");
+  ASSERT_NE(s.dissector, nullptr);
+  s.client("EHLO client.example\r\n");
+  s.server("250-mx.example\r\n250-PIPELINING\r\n250 STARTTLS\r\n");
+  s.client("STARTTLS\r\n");
+  s.server("220 2.0.0 Ready to start TLS\r\n");
+  EXPECT_TRUE(s.dissector->host().empty());
+  s.send(Direction::forward, client_hello_record("mx.example"));
+  EXPECT_EQ(s.dissector->host(), "mx.example");
+  EXPECT_EQ(s.sni_at_end(), "mx.example");
+}
+
+TEST(StartTls, ImapWaitsForItsTaggedReplyPastUntaggedLines) {
+  GreetedSession s(143, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+  ASSERT_NE(s.dissector, nullptr);
+  s.client("a1 CAPABILITY\r\n");
+  s.server("* CAPABILITY IMAP4rev1 STARTTLS\r\na1 OK done\r\n");
+  s.client("a2 starttls\r\n");
+  s.server("* NOTE nothing to do with it\r\n");
+  s.server("a2 OK Begin TLS negotiation now\r\n");
+  s.send(Direction::forward, client_hello_record("imap.example"));
+  EXPECT_EQ(s.sni_at_end(), "imap.example");
+}
+
+TEST(StartTls, ClientHelloReadBeforeTheReplyIsHeldUntilTheUpgrade) {
+  GreetedSession s(110, "+OK POP3 ready\r\n");
+  ASSERT_NE(s.dissector, nullptr);
+  s.send(Direction::forward, concat({text("STLS\r\n"), client_hello_record("pop.example")}));
+  s.server("+OK Begin TLS\r\n");
+  EXPECT_EQ(s.sni_at_end(), "pop.example");
+}
+
+TEST(StartTls, FtpAuthTlsOnPort21AndTheSame220OnOtherPortsIsNotMail) {
+  GreetedSession ftp(21, "220 FTP server ready\r\n");
+  ASSERT_NE(ftp.dissector, nullptr);
+  ftp.client("AUTH TLS\r\n");
+  ftp.server("234 AUTH TLS successful\r\n");
+  ftp.send(Direction::forward, client_hello_record("ftp.example"));
+  EXPECT_EQ(ftp.sni_at_end(), "ftp.example");
+
+  GreetedSession elsewhere(2121, "220 FTP server ready\r\n");
+  EXPECT_EQ(elsewhere.dissector, nullptr);
+}
+
+TEST(StartTls, RefusedUpgradeStopsAndLaterBytesAreNotTls) {
+  GreetedSession s(587, "220 mx.example ESMTP\r\n");
+  ASSERT_NE(s.dissector, nullptr);
+  s.client("STARTTLS\r\n");
+  s.server("454 4.7.0 TLS not available\r\n");
+  EXPECT_FALSE(s.dissector->wants_more());
+  s.send(Direction::forward, client_hello_record("mx.example"));
+  EXPECT_TRUE(s.events_at_end().empty());
+}
+
+TEST(StartTls, SessionsThatNeverUpgradeAreLeftAfterTheLineLimit) {
+  GreetedSession s(25, "220 mx.example ESMTP\r\n");
+  ASSERT_NE(s.dissector, nullptr);
+  for (std::size_t i = 0; i < kStartTlsMaxClientLines; ++i) s.client("NOOP\r\n");
+  EXPECT_TRUE(s.dissector->wants_more());
+  s.client("NOOP\r\n");
+  EXPECT_FALSE(s.dissector->wants_more());
+}
+
+TEST(StartTls, OverlongLinesAndGapsEndTheClearTextReading) {
+  GreetedSession overlong(25, "220 mx.example ESMTP\r\n");
+  overlong.client(std::string(kStartTlsMaxLine, 'x'));
+  EXPECT_TRUE(overlong.dissector->wants_more());
+  overlong.client("x");
+  EXPECT_FALSE(overlong.dissector->wants_more());
+
+  GreetedSession gap(25, "220 mx.example ESMTP\r\n");
+  gap.dissector->on_gap(Direction::forward, 100);
+  EXPECT_FALSE(gap.dissector->wants_more());
+  EXPECT_TRUE(gap.events_at_end().empty());
 }
 
 }  // namespace
