@@ -10,17 +10,19 @@
 #include "decode/decoder.h"
 #include "flow/flow_tracker.h"
 #include "output/eve_writer.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld;
+using mld::fuzz::require;
 
 class SerializingSink final : public flow::FlowRecordSink {
  public:
   void on_flow_end(const flow::FlowRecord& record) override {
     line_.clear();
     writer_.append_flow(record, line_);
-    if (line_.empty() || line_.view().back() != '\n') std::abort();
+    require(!line_.empty() && line_.view().back() == '\n', "one whole line per flow");
   }
 
  private:

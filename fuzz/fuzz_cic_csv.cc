@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "detect/cic_csv.h"
+#include "fuzz_require.h"
+
+using mld::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mld::detect;
@@ -17,17 +19,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::vector<std::string> features = {"Flow Duration", "Total Fwd Packet",
                                                     "Flow Bytes/s"};
   std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) std::abort();
+  require(file != nullptr, "the input can be written to a file");
   std::fwrite(data, 1, size, file);
   std::fclose(file);
   try {
     const LabelledFlows flows = read_cic_csv({path}, features);
-    if (flows.values.size() != flows.rows() * features.size()) std::abort();
+    require(flows.values.size() == flows.rows() * features.size(), "one value per row and feature");
     for (float value : flows.values) {
-      if (!std::isfinite(value)) std::abort();
+      require(std::isfinite(value), "finite values");
     }
     for (std::uint32_t label : flows.labels) {
-      if (label >= flows.classes.size()) std::abort();
+      require(label < flows.classes.size(), "labels index the classes");
     }
   } catch (const CsvError&) {
   }

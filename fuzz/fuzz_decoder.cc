@@ -3,22 +3,16 @@
 // points outside the frame, and the invariants below turn silent nonsense
 // (lengths that contradict each other) into crashes.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string_view>
 
 #include "decode/decoder.h"
 #include "fuzz_link_types.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::decode;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "decoder invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 std::uint64_t touch_view(const PacketView& v, const mld::capture::RawPacket& raw) {
   require(v.wire_length == raw.wire_length, "wire_length is the frame's");

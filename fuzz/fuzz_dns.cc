@@ -3,23 +3,17 @@
 // message parser alone. The limits its header promises are checked on every
 // event, so a limit that is not enforced is a crash.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 #include "app/dns.h"
 #include "app/dns_message.h"
 #include "app/dns_name.h"
 #include "fuzz_app_chunks.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "DNS invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 void check_records(const std::vector<DnsAnswer>& records) {
   require(records.size() <= dns::kMaxRecordsPerSection, "records per section");

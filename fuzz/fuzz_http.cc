@@ -2,22 +2,16 @@
 // anywhere, gaps, data after it stopped. The per-field limits its header
 // promises are checked on every event.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 #include "app/http.h"
 #include "app/http_stream.h"
 #include "fuzz_app_chunks.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "HTTP invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 class CheckingOut final : public EventOut {
  public:

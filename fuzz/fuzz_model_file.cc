@@ -3,11 +3,13 @@
 // predictions are probabilities, never a crash or an endless walk.
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 #include <vector>
 
 #include "detect/tree_ensemble.h"
+#include "fuzz_require.h"
+
+using mld::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using mld::detect::ModelError;
@@ -22,10 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       model.predict(features, probabilities);
       double sum = 0;
       for (float p : probabilities) {
-        if (!(p >= 0 && p <= 1)) std::abort();
+        require(p >= 0 && p <= 1, "probabilities in [0, 1]");
         sum += p;
       }
-      if (!probabilities.empty() && std::fabs(sum - 1) > 1e-3) std::abort();
+      require(probabilities.empty() || std::fabs(sum - 1) <= 1e-3, "probabilities sum to 1");
     }
   } catch (const ModelError&) {
   }

@@ -3,19 +3,14 @@
 // crash: views into the input, the subdomain in front of the registered
 // domain, scores in 0..1.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string_view>
 
 #include "detect/name_scores.h"
+#include "fuzz_require.h"
 
 namespace {
 
-void require(bool condition, const char *what) {
-  if (condition) return;
-  std::fprintf(stderr, "name score invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 bool is_inside(std::string_view part, std::string_view whole) {
   return part.empty() ||

@@ -8,19 +8,19 @@
 // A record cut short by the end of the input is fed as it is.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <iterator>
 #include <variant>
 #include <vector>
 
 #include "app/quic.h"
+#include "fuzz_require.h"
 #include "tools/quic_initial_builder.h"
 
 namespace {
 
 using namespace mld;
 using namespace mld::app;
+using mld::fuzz::require;
 
 constexpr std::uint8_t kBackward = 0x01;
 constexpr std::uint8_t kSeal = 0x02;
@@ -36,7 +36,7 @@ constexpr std::uint32_t kVersions[] = {
 class CheckedOut final : public EventOut {
  public:
   void emit(flow::Direction, Micros, AppEventBody body) override {
-    if (!std::holds_alternative<QuicEvent>(body)) std::abort();
+    require(std::holds_alternative<QuicEvent>(body), "QUIC emits QUIC events only");
     ++events;
   }
   int events = 0;
@@ -85,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     touch(dissector->host());
   }
   dissector->on_flow_end(++clock, out);
-  // One event per flow at most, and nothing wanted after the flow's end.
-  if (out.events > 1 || dissector->wants_more()) std::abort();
+  require(out.events <= 1, "one event per flow at most");
+  require(!dissector->wants_more(), "nothing wanted after the flow's end");
   return 0;
 }

@@ -16,22 +16,16 @@
 // bit 3 the direction, then FIN, raw payload, advance the cursor, long segment.
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <vector>
 
 #include "app/tcp_reassembler.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "reassembler invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 std::uint8_t pattern(std::uint32_t seq) {
   return static_cast<std::uint8_t>((seq * 2654435761u) >> 24);

@@ -5,22 +5,16 @@
 // flow then ends. Invariants: event ids are unique and counted from 1, names
 // stay within their bounds, and every event has a command and a dialect.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <set>
 #include <variant>
 
 #include "app/smb.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "smb dissector invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 class CheckedOut final : public EventOut {
  public:

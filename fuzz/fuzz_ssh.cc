@@ -4,22 +4,16 @@
 // `length` bytes of stream data follow (fewer at the end of the input). The
 // flow then ends. Invariants: at most one event, none once wants_more() is false.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <variant>
 
 #include "app/ssh.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "ssh dissector invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 class CheckedOut final : public EventOut {
  public:

@@ -5,22 +5,16 @@
 // Checked: TLS events only, one at most, none while nothing was upgraded
 // (a clear-text session never emits).
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <variant>
 
 #include "app/starttls.h"
 #include "fuzz_app_chunks.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "STARTTLS invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 class CheckingOut final : public EventOut {
  public:

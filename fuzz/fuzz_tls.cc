@@ -4,23 +4,17 @@
 // they are explored without the record layer in the way. Checked: one event
 // at most, fingerprints of their fixed shapes, the ALPN limit of tls.h.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <variant>
 
 #include "app/tls.h"
 #include "app/tls_hello.h"
 #include "fuzz_app_chunks.h"
+#include "fuzz_require.h"
 
 namespace {
 
 using namespace mld::app;
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "TLS invariant violated: %s\n", what);
-  std::abort();
-}
+using mld::fuzz::require;
 
 // "t13d1516h2_8daaf6152771_e5627efa2ab1": 10 + 1 + 12 + 1 + 12 characters.
 void check_ja4(const std::string& ja4) {

@@ -4,20 +4,11 @@
 // d2i_X509_NAME must give the same text: the direct reader is only a faster
 // path to what OpenSSL reads.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 #include "app/x509_summary.h"
+#include "fuzz_require.h"
 
-namespace {
-
-void require(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "X.509 invariant violated: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using mld::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const mld::app::Bytes input(data, size);
