@@ -18,10 +18,15 @@ using ReaderEvent = MessageReader::Event;
 constexpr std::array<flow::Direction, 2> kDirections{flow::Direction::forward,
                                                      flow::Direction::backward};
 
-HttpEvent request_event(const http::MessageHead& head) {
+HttpEvent request_event(const http::MessageHead& head, AppCounters& counters) {
   HttpEvent event;
   event.hostname = http::hostname_of_host_header(head.host);
   if (event.hostname.empty()) event.hostname = http::hostname_of_absolute_uri(head.url);
+  // A host taken from the URL (kMaxUrlBytes) can be longer than a header field.
+  if (event.hostname.size() > http::kMaxFieldBytes) {
+    event.hostname.resize(http::kMaxFieldBytes);
+    counters.events_truncated.add();
+  }
   event.url = head.url;
   event.http_user_agent = head.user_agent;
   event.http_method = head.method;
@@ -68,7 +73,7 @@ class HttpDissector final : public Dissector {
       emit_pending(*client, timestamp, out);
       const MessageReader& reader = at(*client).reader;
       if (reader.reading_fields()) {
-        HttpEvent request = request_event(reader.head());
+        HttpEvent request = request_event(reader.head(), counters_);
         note_host(request);
         out.emit(*client, timestamp, std::move(request));
       }
@@ -103,7 +108,7 @@ class HttpDissector final : public Dissector {
 
   void on_request_head(flow::Direction side, Micros timestamp, EventOut& out) {
     MessageReader& reader = at(side).reader;
-    queue_request(side, timestamp, request_event(reader.head()), out);
+    queue_request(side, timestamp, request_event(reader.head(), counters_), out);
     reader.start_body({});
   }
 
@@ -135,7 +140,7 @@ class HttpDissector final : public Dissector {
         break;
       case MessageReader::Failure::oversized_head:  // the head so far makes a partial event
         if (s.reader.role() == Role::client) {
-          queue_request(side, timestamp, request_event(s.reader.head()), out);
+          queue_request(side, timestamp, request_event(s.reader.head(), counters_), out);
         } else {
           start_response(s.reader.head());
         }

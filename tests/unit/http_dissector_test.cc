@@ -388,6 +388,16 @@ TEST(HttpFields, RawBytesAndOverlongUrl) {
   EXPECT_EQ(s.counters.events_truncated.get(), 1u);
 }
 
+TEST(HttpFields, HostFromAnOverlongAbsoluteUrlIsCappedLikeAHeaderField) {
+  Session s;
+  const std::string host(http::kMaxFieldBytes + 100, 'h');
+  s.send(kClient, "GET http://" + host + "/x HTTP/1.1\r\n\r\n");
+  s.end();
+  ASSERT_EQ(s.events().size(), 1u);
+  EXPECT_EQ(s.events()[0].hostname, host.substr(0, http::kMaxFieldBytes));
+  EXPECT_EQ(s.counters.events_truncated.get(), 1u);
+}
+
 // ---- Hostile input ----
 
 TEST(HttpHostile, BinaryGarbageStopsAtOnce) {
