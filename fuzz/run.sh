@@ -13,7 +13,8 @@ data=${MLD_SHARED_DATA:-$repo/../shared/data}
 cd "$repo"
 
 targets=(fuzz_decoder fuzz_capture_file fuzz_log_verifier fuzz_reassembler fuzz_dns fuzz_http
-  fuzz_tls fuzz_x509 fuzz_starttls fuzz_ssh fuzz_smb fuzz_quic fuzz_name_scores fuzz_cic_csv fuzz_model_file)
+  fuzz_tls fuzz_x509 fuzz_starttls fuzz_ssh fuzz_smb fuzz_quic fuzz_name_scores fuzz_cic_csv
+  fuzz_model_file)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" fuzz_seed_extract mldefender
 [ -d fuzz/corpus-decoder ] || fuzz/seed_corpus.sh "$build" fuzz/corpus-decoder
 if [ ! -d fuzz/corpus-capture ]; then

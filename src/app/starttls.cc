@@ -22,7 +22,8 @@ std::string_view text_of(Bytes bytes) {
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() &&
+         equals_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
 // `line` without its LF or CR LF and trailing blanks.
@@ -128,7 +129,8 @@ struct ClearText {
   std::size_t client_line_count = 0;
   bool upgrade_requested = false;
   std::string imap_tag;
-  std::vector<std::uint8_t> early_client_bytes;  // sent after the command, before the reply was read
+  // Sent after the upgrade command, before the server's reply was read.
+  std::vector<std::uint8_t> early_client_bytes;
 };
 
 class StartTlsDissector final : public Dissector {
@@ -213,10 +215,9 @@ class StartTlsDissector final : public Dissector {
   void upgrade(Micros timestamp, Bytes server_rest, EventOut& out) {
     const std::unique_ptr<ClearText> clear = std::move(clear_);
     const Direction server = *clear->server;
-    const Direction client = server == Direction::forward ? Direction::backward : Direction::forward;
     tls_ = make_tls_dissector(counters_);
     if (!clear->early_client_bytes.empty()) {
-      tls_->on_data(client, timestamp, clear->early_client_bytes, out);
+      tls_->on_data(flow::opposite(server), timestamp, clear->early_client_bytes, out);
     }
     if (!server_rest.empty()) tls_->on_data(server, timestamp, server_rest, out);
   }
