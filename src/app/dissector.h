@@ -25,6 +25,11 @@ class EventOut {
 
 using Bytes = std::span<const std::uint8_t>;
 
+// The same bytes seen as text (no copy, no validation).
+inline std::string_view as_text(Bytes bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 enum class Transport : std::uint8_t { tcp, udp };
 
 class Dissector {

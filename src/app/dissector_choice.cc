@@ -16,8 +16,7 @@ namespace mld::app {
 namespace {
 
 bool starts_with(Bytes bytes, std::string_view prefix) {
-  return bytes.size() >= prefix.size() &&
-         std::string_view(reinterpret_cast<const char*>(bytes.data()), prefix.size()) == prefix;
+  return bytes.size() >= prefix.size() && as_text(bytes.first(prefix.size())) == prefix;
 }
 
 bool either_port(const FirstPayload& first, std::uint16_t port) {

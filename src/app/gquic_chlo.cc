@@ -11,14 +11,10 @@ namespace {
 constexpr std::size_t kHeaderLength = 8;  // tag, entry count, padding
 constexpr std::size_t kEntryLength = 8;   // tag, end offset
 
-std::string_view tag_of(Bytes bytes) {
-  return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 }  // namespace
 
 bool starts_with_chlo_tag(Bytes prefix) {
-  return prefix.size() >= 4 && tag_of(prefix.first(4)) == "CHLO";
+  return prefix.size() >= 4 && as_text(prefix.first(4)) == "CHLO";
 }
 
 SizeSoFar chlo_size(Bytes prefix) {
@@ -57,8 +53,8 @@ bool parse_chlo(Bytes message, Chlo& chlo) {
     entry.le(4, end);
     if (end < start || end > values.size()) return false;
     const Bytes value = values.subspan(start, end - start);
-    if (tag_of(tag) == std::string_view("SNI\0", 4)) chlo.sni.assign(value.begin(), value.end());
-    if (tag_of(tag) == "UAID") chlo.user_agent.assign(value.begin(), value.end());
+    if (as_text(tag) == std::string_view("SNI\0", 4)) chlo.sni.assign(value.begin(), value.end());
+    if (as_text(tag) == "UAID") chlo.user_agent.assign(value.begin(), value.end());
     start = end;
   }
   return true;

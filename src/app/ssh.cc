@@ -95,7 +95,7 @@ class SshSide {
   SshSide(bool client, AppCounters& counters) : client_(client), counters_(counters) {}
 
   void consume(Bytes data) {
-    std::string_view rest(reinterpret_cast<const char*>(data.data()), data.size());
+    std::string_view rest = as_text(data);
     while (!rest.empty() && stage_ != Stage::done) rest = step(rest);
   }
 

@@ -17,10 +17,6 @@ using flow::Direction;
 using http::equals_ignoring_case;  // the text helpers of the HTTP head parser
 using http::trim_blanks;
 
-std::string_view text_of(Bytes bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          equals_ignoring_case(text.substr(0, prefix.size()), prefix);
@@ -49,7 +45,7 @@ class LineSplitter {
                              : static_cast<std::size_t>(static_cast<const std::uint8_t*>(newline) -
                                                         data.data()) + 1;
       if (partial_.size() + take > kStartTlsMaxLine) return false;
-      partial_ += text_of(data.first(take));
+      partial_ += as_text(data.first(take));
       data = data.subspan(take);
       if (newline == nullptr) break;
       const std::string line = std::move(partial_);

@@ -18,18 +18,6 @@ struct OpenSslFree {
   void operator()(unsigned char* bytes) const { OPENSSL_free(bytes); }
 };
 
-// Uppercase hex pairs, joined by `separator` when it is not '\0'.
-std::string upper_hex(const unsigned char* bytes, std::size_t length, char separator) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string text;
-  for (std::size_t i = 0; i < length; ++i) {
-    if (i > 0 && separator != '\0') text += separator;
-    text += kDigits[bytes[i] >> 4];
-    text += kDigits[bytes[i] & 0x0f];
-  }
-  return text;
-}
-
 // Suricata's abbreviations; other attributes by OpenSSL's short name, or the
 // dotted OID when OpenSSL has none.
 std::string attribute_name(const ASN1_OBJECT* object) {
@@ -97,7 +85,7 @@ std::string attribute_value(const ASN1_STRING* value) {
     default:
       break;
   }
-  return upper_hex(bytes, length, '\0');
+  return hex_text({bytes, length}, HexCase::upper);
 }
 
 // RDNs in certificate order joined by ", "; attributes of one multi-valued
@@ -168,10 +156,6 @@ bool read_tbs_fields(Bytes der, TbsFields& fields) {
   return next_element(times, fields.not_before) && next_element(times, fields.not_after);
 }
 
-std::string_view as_chars(Bytes bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
 // The attribute types of nearly every certificate name, by their OID's DER
 // content, with the names attribute_name() gives them.
 struct KnownAttribute {
@@ -191,7 +175,7 @@ constexpr KnownAttribute kKnownAttributes[] = {
 
 std::optional<std::string_view> known_attribute_name(Bytes oid) {
   for (const KnownAttribute& known : kKnownAttributes) {
-    if (known.oid == as_chars(oid)) return known.name;
+    if (known.oid == as_text(oid)) return known.name;
   }
   return std::nullopt;
 }
@@ -231,13 +215,13 @@ std::optional<std::string> common_name_text(Bytes der) {
       const auto type_name = known_attribute_name(type.content);
       // OpenSSL refuses a name with a UTF8String that is not UTF-8.
       if (!type_name ||
-          (value.tag == V_ASN1_UTF8STRING && !is_valid_utf8(as_chars(value.content)))) {
+          (value.tag == V_ASN1_UTF8STRING && !is_valid_utf8(as_text(value.content)))) {
         return std::nullopt;
       }
       text += separator;
       text += *type_name;
       text += '=';
-      text += as_chars(value.content);
+      text += as_text(value.content);
     }
   }
   return text;
@@ -285,8 +269,8 @@ std::optional<CertificateSummary> summarize_certificate(Bytes der) {
       .issuerdn = name_text(fields.issuer.whole),
       // The DER integer's bytes: a leading 00 stays (Suricata prints the raw
       // bytes; `openssl x509 -serial` does not).
-      .serial = upper_hex(fields.serial.content.data(), fields.serial.content.size(), ':'),
-      .fingerprint = hex_digest(DigestAlgorithm::sha1, as_chars(der), ':'),
+      .serial = hex_text(fields.serial.content, HexCase::upper, ':'),
+      .fingerprint = hex_digest(DigestAlgorithm::sha1, as_text(der), ':'),
       .notbefore = time_text(fields.not_before),
       .notafter = time_text(fields.not_after),
   };

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "app/hex_digest.h"
 #include "flow/cic_columns.h"
 
 namespace mld::detect {
@@ -41,13 +42,7 @@ class Sha256 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_DigestFinal_ex(context_.get(), digest, &size);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < size; ++i) {
-      out += kDigits[digest[i] >> 4];
-      out += kDigits[digest[i] & 15];
-    }
-    return out;
+    return app::hex_text({digest, size}, app::HexCase::lower);
   }
 
  private:
