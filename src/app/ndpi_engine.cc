@@ -3,6 +3,7 @@
 #include <ndpi/ndpi_api.h>
 
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 namespace mld::app {
@@ -15,19 +16,28 @@ constexpr std::uint16_t kMaxUdpPackets = 24;
 
 std::uint64_t millis(Micros t) { return static_cast<std::uint64_t>(t / 1000); }
 
+// nDPI 4.2 initialises libgcrypt inside ndpi_init_detection_module without a
+// guard: workers creating their engines at the same moment abort in
+// libgcrypt (about one run in 60 with three workers). One at a time, then.
+ndpi_detection_module_struct* new_detection_module() {
+  static std::mutex initialising;
+  const std::lock_guard lock(initialising);
+  ndpi_detection_module_struct* module = ndpi_init_detection_module(ndpi_no_prefs);
+  if (module == nullptr) throw std::runtime_error("nDPI: cannot initialise its detection module");
+  NDPI_PROTOCOL_BITMASK all;
+  NDPI_BITMASK_SET_ALL(all);
+  ndpi_set_protocol_detection_bitmask2(module, &all);
+  ndpi_finalize_initialization(module);
+  return module;
+}
+
 }  // namespace
 
 NdpiFlow::~NdpiFlow() {
   if (state_ != nullptr) ndpi_free_flow(state_);
 }
 
-NdpiEngine::NdpiEngine() : module_(ndpi_init_detection_module(ndpi_no_prefs)) {
-  if (module_ == nullptr) throw std::runtime_error("nDPI: cannot initialise its detection module");
-  NDPI_PROTOCOL_BITMASK all;
-  NDPI_BITMASK_SET_ALL(all);
-  ndpi_set_protocol_detection_bitmask2(module_, &all);
-  ndpi_finalize_initialization(module_);
-}
+NdpiEngine::NdpiEngine() : module_(new_detection_module()) {}
 
 NdpiEngine::~NdpiEngine() { ndpi_exit_detection_module(module_); }
 
