@@ -42,6 +42,8 @@ const std::vector<DetectSetting>& table() {
        MLD_FIELD(scan.horizontal_hosts)},
       {"detect.scan.udp-ports", "unanswered UDP ports of one target probed by one source",
        MLD_FIELD(scan.udp_ports)},
+      {"detect.scan.udp-hosts", "distinct targets of unanswered UDP on one port from one source",
+       MLD_FIELD(scan.udp_hosts)},
       {"detect.scan.icmp-hosts", "distinct hosts sent an ICMP echo request by one source",
        MLD_FIELD(scan.icmp_hosts)},
       {"detect.scan.stealth-probes", "NULL/FIN/XMAS/ACK/Maimon probes from one source",

@@ -39,17 +39,31 @@ void evict_stalest(BeaconState& state) {
 
 }  // namespace
 
-double interval_jitter(const ConnectionRhythm& rhythm, std::uint32_t connections, double& mean) {
-  const std::uint32_t kept = std::min<std::uint32_t>(rhythm.count, ConnectionRhythm::kStarts);
-  const std::uint32_t used = std::min(kept, connections);
+std::uint32_t ConnectionRhythm::add(Micros start) {
+  count += 1;
+  last = std::max(last, start);
+  const auto begin = starts.begin();
+  if (kept == kStarts) {
+    if (start <= starts[0]) return 0;
+    std::move(begin + 1, begin + kept, begin);
+    kept -= 1;
+  }
+  const auto at = std::upper_bound(begin, begin + kept, start);
+  std::move_backward(at, begin + kept, begin + kept + 1);
+  *at = start;
+  kept += 1;
+  return static_cast<std::uint32_t>(at - begin) + 1;
+}
+
+double interval_jitter(const ConnectionRhythm& rhythm, std::uint32_t connections, double& mean,
+                       std::uint32_t through) {
+  const std::uint32_t end = std::clamp(through, std::min(connections, rhythm.kept), rhythm.kept);
+  const std::uint32_t used = std::min(end, connections);
   mean = 0;
   if (used < 2) return INFINITY;
-  const std::size_t newest = (rhythm.count - 1) % ConnectionRhythm::kStarts;
   double sum = 0, sum_squares = 0;
-  for (std::uint32_t i = 0; i + 1 < used; ++i) {
-    const std::size_t later = (newest + ConnectionRhythm::kStarts - i) % ConnectionRhythm::kStarts;
-    const std::size_t earlier = (later + ConnectionRhythm::kStarts - 1) % ConnectionRhythm::kStarts;
-    const double interval = static_cast<double>(rhythm.starts[later] - rhythm.starts[earlier]);
+  for (std::uint32_t i = end - used + 1; i < end; ++i) {
+    const double interval = static_cast<double>(rhythm.starts[i] - rhythm.starts[i - 1]);
     sum += interval;
     sum_squares += interval * interval;
   }
@@ -75,18 +89,16 @@ void BeaconDetector::on_opened(BeaconState& state, Firing& firing, const FlowOpe
     evict_stalest(state);
   }
   ConnectionRhythm& rhythm = state.destinations[key];
-  rhythm.starts[rhythm.count % ConnectionRhythm::kStarts] = event.timestamp;
-  rhythm.count += 1;
-  rhythm.last = event.timestamp;
+  const std::uint32_t through = rhythm.add(event.timestamp);
   rhythm.score = 0;
-  // Judged over the window the threshold names, so a beacon that starts
-  // after benign irregular traffic is still seen.
-  if (rhythm.count < options.min_connections) return;
+  if (through == 0 || rhythm.count < options.min_connections) return;
+  // Judged over the min_connections connections up to this one, so a beacon
+  // that starts after benign irregular traffic is still seen, and a late
+  // connection that fills a gap judges the rhythm it just made whole.
   double mean = 0;
-  const double jitter = interval_jitter(rhythm, options.min_connections, mean);
+  const double jitter = interval_jitter(rhythm, options.min_connections, mean, through);
   if (jitter > options.max_jitter || mean < static_cast<double>(options.min_interval)) return;
-  const std::uint32_t regular = std::min<std::uint32_t>(rhythm.count, ConnectionRhythm::kStarts);
-  rhythm.score = context.score(regular, options.min_connections);
+  rhythm.score = context.score(rhythm.kept, options.min_connections);
   Match match;
   match.detector = Detector::beaconing;
   match.flow = &flow;

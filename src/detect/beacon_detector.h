@@ -18,12 +18,21 @@
 
 namespace mld::detect {
 
+// The latest connection start times to one destination, in time order:
+// connections opened on different workers reach the analyzer in the order
+// their workers hand them over, not always the order they started in.
 struct ConnectionRhythm {
-  static constexpr std::size_t kStarts = 32;  // connection start times kept
-  std::array<Micros, kStarts> starts{};
-  std::uint32_t count = 0;  // starts seen (the ring holds the last kStarts)
-  Micros last = 0;
-  float score = 0;  // of the last evaluation
+  static constexpr std::uint32_t kStarts = 32;  // connection start times kept
+  std::array<Micros, kStarts> starts{};  // ascending; the first `kept` are used
+  std::uint32_t kept = 0;
+  std::uint32_t count = 0;  // starts seen
+  Micros last = 0;          // the latest start
+  float score = 0;          // of the last evaluation
+
+  // Files `start` in order; when full, the earliest start goes (or `start`
+  // itself, when it is the earliest). Returns how many kept starts are at
+  // or before it (0: it was not kept).
+  std::uint32_t add(Micros start);
 };
 
 struct BeaconState {
@@ -40,8 +49,10 @@ class BeaconDetector {
                          const DetectOptions& options, FastScore& score);
 };
 
-// Standard deviation / mean of the intervals between the last `connections`
-// start times; the mean through `mean`. Needs at least two connections.
-double interval_jitter(const ConnectionRhythm& rhythm, std::uint32_t connections, double& mean);
+// Standard deviation / mean of the intervals between `connections` kept
+// start times, the last of them the `through`-th (the latest ones when
+// `through` is left out); the mean through `mean`. Needs at least two.
+double interval_jitter(const ConnectionRhythm& rhythm, std::uint32_t connections, double& mean,
+                       std::uint32_t through = ConnectionRhythm::kStarts);
 
 }  // namespace mld::detect

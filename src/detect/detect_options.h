@@ -19,6 +19,11 @@ struct ScanOptions {
   // because nmap -sU is slow (a few ports a second) and unanswered UDP to
   // five ports of one host has no common benign cause.
   std::uint32_t udp_ports = 5;
+  // Distinct targets of unanswered UDP on one port: higher than for TCP
+  // because peer-to-peer overlays (Gnutella, BitTorrent DHT, games) send to
+  // a few dozen peers a minute that never answer, while a UDP sweep by nmap
+  // or masscan reaches hundreds.
+  std::uint32_t udp_hosts = 100;
   // Distinct hosts sent an ICMP echo request: a ping sweep. Lower than for
   // ports, since people ping one host; monitoring systems that ping many
   // are the expected exception (an analyst's allow-list).

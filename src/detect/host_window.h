@@ -10,17 +10,23 @@
 
 namespace mld::detect {
 
+//
+// Evidence reaches a host analyzer from several workers, each in its own
+// time order, so it can be a little older than the window's start: it
+// counts in the current window. Only evidence a whole window away, later
+// (the window is over) or earlier (a capture with an earlier timeline),
+// opens a new one.
 class Window {
  public:
   // True when `now` falls outside the current window: a new one opens at
   // `now` and the caller clears what it counted.
   bool restart_if_over(Micros now, Micros length) {
-    if (started_ && now - start_ < length && now >= start_) return false;
+    if (started_ && now - start_ < length && start_ - now < length) return false;
     started_ = true;
     start_ = now;
     return true;
   }
-  Micros elapsed(Micros now) const { return started_ ? now - start_ : 0; }
+  Micros elapsed(Micros now) const { return started_ && now > start_ ? now - start_ : 0; }
 
  private:
   bool started_ = false;

@@ -32,6 +32,16 @@ bool is_definite_stealth(std::uint8_t flags) {
   return flags == 0 || (flags & xmas) == xmas;
 }
 
+// A UDP scan sends empty datagrams, and protocol payloads to the services
+// it knows (DNS, SNMP, NTP, NetBIOS, ... mostly system ports). Data sent to
+// several ports above 1023 of one host is what peer-to-peer clients do to
+// punch through the peer's NAT (Gnutella, games, VoIP): not counted.
+bool is_data_to_a_peer_port(const flow::FlowRecord& record) {
+  constexpr std::uint16_t kFirstUserPort = 1024;  // RFC 6335: system ports end at 1023
+  return record.protocol == kProtoUdp && record.dst_port >= kFirstUserPort &&
+         has_any(record.history_view(), "D");
+}
+
 std::string text(const decode::IpAddress& address, decode::IpVersion version) {
   return address.to_string(version);
 }
@@ -71,7 +81,9 @@ void count_probe(ScanState& state, Firing& firing, const flow::FlowRecord& recor
   if (context.insert(state.probes, combine_key(target, port_key)) != InsertResult::inserted) {
     return;
   }
-  const std::uint32_t ports = ++state.ports_of_target[combine_key(target, record.protocol)];
+  std::uint32_t& ports_so_far = state.ports_of_target[combine_key(target, record.protocol)];
+  const bool counts_as_port = !is_data_to_a_peer_port(record);
+  const std::uint32_t ports = ports_so_far += counts_as_port;
   const std::uint32_t targets = ++state.targets_of_port[port_key];
   const flow::FlowIdentity flow = record.identity();
   const std::string elapsed = fmt::format("{} s", state.window.elapsed(record.end) /
@@ -79,7 +91,7 @@ void count_probe(ScanState& state, Firing& firing, const flow::FlowRecord& recor
   const std::uint32_t vertical =
       record.protocol == kProtoUdp ? options.udp_ports : options.vertical_ports;
   const bool has_ports = record.protocol == kProtoTcp || record.protocol == kProtoUdp;
-  if (has_ports && ports >= vertical) {
+  if (has_ports && counts_as_port && ports >= vertical) {
     Match match = scan_match(Detector::scan_vertical, flow, record.end,
                              context.score(ports, vertical),
                              fmt::format("{} {} ports of {} in {}", ports,
@@ -89,7 +101,9 @@ void count_probe(ScanState& state, Firing& firing, const flow::FlowRecord& recor
     match.evidence = ports;
     context.fire(firing, options.window, std::move(match));
   }
-  const std::uint32_t horizontal = has_ports ? options.horizontal_hosts : options.icmp_hosts;
+  const std::uint32_t horizontal = record.protocol == kProtoUdp ? options.udp_hosts
+                                   : has_ports                   ? options.horizontal_hosts
+                                                                 : options.icmp_hosts;
   if (targets >= horizontal) {
     Match match = scan_match(Detector::scan_horizontal, flow, record.end,
                              context.score(targets, horizontal),
@@ -116,7 +130,7 @@ void restart_window(ScanState& state, Micros now, const ScanOptions& options) {
 
 ScanState::ScanState(const ScanOptions& options)
     : probes(set_capacity(std::max({options.vertical_ports, options.horizontal_hosts,
-                                    options.udp_ports}))),
+                                    options.udp_ports, options.udp_hosts}))),
       stealth(set_capacity(options.stealth_probes)) {}
 
 bool is_echo_request(std::uint8_t protocol, std::int16_t icmp_type) {

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "detect/beacon_detector.h"
+
 namespace mld::detect {
 namespace {
 
@@ -50,6 +52,23 @@ flow::FlowRecord refused(decode::IpAddress dst, std::uint16_t port, Micros at) {
   return record;
 }
 
+// One datagram from kClient that got no answer; history "D" when it
+// carried data.
+flow::FlowRecord unanswered_udp(decode::IpAddress dst, std::uint16_t port, Micros at,
+                                bool with_data) {
+  flow::FlowRecord record = tcp_flow(kClient, dst, port, at, with_data ? "D" : "", 1);
+  record.protocol = decode::kProtoUdp;
+  record.packets_toclient = 0;
+  record.bytes_toclient = 0;
+  return record;
+}
+
+std::vector<Detector> detectors_of(const std::vector<Alert>& alerts) {
+  std::vector<Detector> detectors;
+  for (const Alert& alert : alerts) detectors.push_back(alert.detector);
+  return detectors;
+}
+
 FlowOpened opened(decode::IpAddress src, decode::IpAddress dst, std::uint16_t port, Micros at,
                   std::uint8_t flags = decode::tcp_flag::syn) {
   FlowOpened event;
@@ -84,6 +103,93 @@ TEST(HostAnalyzer, VerticalScanOf30PortsIsOneAlertCountingThePorts) {
   EXPECT_EQ(alert.detail, "30 TCP ports of 10.0.0.9 in 29 s");
   EXPECT_EQ(analyzer.stats().alerts, 1u);
   EXPECT_EQ(analyzer.stats().alerts_aggregated, 15u);
+}
+
+// Two workers hand over their flows in their own time order: here all of
+// one worker's (even ports) before the other's (odd ports, each a second
+// earlier). The late flows belong to the same window, not a new one.
+TEST(HostAnalyzer, ScanSpreadOverTwoWorkersCountsFlowsThatArriveLate) {
+  Collector sink;
+  DetectOptions options;  // vertical_ports = 15, scan window 60 s
+  HostAnalyzer analyzer(options, sink);
+  for (std::uint16_t first : {2, 1}) {
+    for (std::uint16_t port = first; port <= 20; port += 2) {
+      flow::FlowRecord record = refused(kServer, port, seconds(port));
+      analyzer.on_flow_end(record);
+    }
+  }
+  analyzer.flush();
+  ASSERT_EQ(sink.alerts.size(), 1u);
+  EXPECT_EQ(sink.alerts[0].detector, Detector::scan_vertical);
+  EXPECT_EQ(sink.alerts[0].count, 20u);
+}
+
+// A second capture whose traffic is a whole window earlier starts over.
+TEST(HostAnalyzer, EvidenceAWholeWindowEarlierOpensANewWindow) {
+  Collector sink;
+  DetectOptions options;  // vertical_ports = 15, scan window 60 s
+  HostAnalyzer analyzer(options, sink);
+  for (const auto& [start, first_port] : {std::pair{seconds(1000), 1}, {seconds(100), 11}}) {
+    for (int port = first_port; port < first_port + 10; ++port) {
+      flow::FlowRecord record =
+          refused(kServer, static_cast<std::uint16_t>(port), start + seconds(port));
+      analyzer.on_flow_end(record);
+    }
+  }
+  analyzer.flush();
+  EXPECT_TRUE(sink.alerts.empty());  // 10 ports in each window, 15 needed
+}
+
+// What a Gnutella client does to a firewalled peer (seen in nDPI's
+// gnutella.pcap): the same message to six ports its NAT might have mapped.
+// An empty datagram to each of five ports is a UDP scan (udp_ports = 5), as
+// is data to five system ports (protocol probes).
+TEST(HostAnalyzer, UdpDataToAPeersHighPortsIsNoScanButEmptyProbesAre) {
+  const auto alerts_after = [](const std::vector<std::uint16_t>& ports, bool with_data) {
+    Collector sink;
+    DetectOptions options;
+    HostAnalyzer analyzer(options, sink);
+    Micros at = seconds(1);
+    for (std::uint16_t port : ports) {
+      flow::FlowRecord record = unanswered_udp(kServer, port, at += 100'000, with_data);
+      analyzer.on_flow_end(record);
+    }
+    analyzer.flush();
+    return detectors_of(sink.alerts);
+  };
+  const std::vector<std::uint16_t> peer_ports = {54436, 55080, 59875, 59384, 54914, 10728};
+  const std::vector<std::uint16_t> service_ports = {53, 123, 137, 161, 500};
+  const std::vector<Detector> vertical_scan = {Detector::scan_vertical};
+  EXPECT_TRUE(alerts_after(peer_ports, true).empty());
+  EXPECT_EQ(alerts_after(peer_ports, false), vertical_scan);
+  EXPECT_EQ(alerts_after(service_ports, true), vertical_scan);
+}
+
+// Peer-to-peer clients send to a few dozen peers a minute that never
+// answer; 25 hosts on one TCP port is a scan, UDP needs udp_hosts = 100.
+TEST(HostAnalyzer, HorizontalUdpNeedsMoreHostsThanTcp) {
+  Collector sink;
+  DetectOptions options;
+  HostAnalyzer analyzer(options, sink);
+  for (std::uint8_t host = 1; host <= 99; ++host) {
+    flow::FlowRecord record =
+        unanswered_udp(v4(10, 7, 0, host), 6346, seconds(1) + host * 100'000, true);
+    analyzer.on_flow_end(record);
+  }
+  analyzer.advance(seconds(120));
+  EXPECT_TRUE(sink.alerts.empty());
+  for (std::uint8_t host = 1; host <= 100; ++host) {
+    flow::FlowRecord record =
+        unanswered_udp(v4(10, 8, 0, host), 6346, seconds(200) + host * 100'000, true);
+    analyzer.on_flow_end(record);
+  }
+  for (std::uint8_t host = 1; host <= 25; ++host) {
+    flow::FlowRecord record = refused(v4(10, 9, 0, host), 23, seconds(200) + host * 100'000);
+    analyzer.on_flow_end(record);
+  }
+  analyzer.flush();
+  EXPECT_EQ(detectors_of(sink.alerts),
+            (std::vector<Detector>{Detector::scan_horizontal, Detector::scan_horizontal}));
 }
 
 TEST(HostAnalyzer, ScanningHostsProbeFlowsScoreAsScanAndRealSessionsDoNot) {
@@ -152,6 +258,43 @@ TEST(HostAnalyzer, BeaconEvery60sWithin1sAlerts) {
   EXPECT_EQ(sink.alerts[0].detector, Detector::beaconing);
   EXPECT_EQ(sink.alerts[0].count, 10u);  // connections
   EXPECT_EQ(sink.alerts[0].target_port, 443);
+}
+
+// The same beacon with its connections opened on two workers: one hands
+// over the even ones, then the other the odd ones.
+TEST(HostAnalyzer, BeaconWhoseConnectionsArriveOutOfOrderAlerts) {
+  Collector sink;
+  DetectOptions options;  // min_connections 8, max_jitter 0.1
+  HostAnalyzer analyzer(options, sink);
+  for (int first : {0, 1}) {
+    for (int i = first; i < 10; i += 2) {
+      analyzer.on_flow_opened(opened(kClient, kServer, 443, seconds(60 * i)));
+    }
+  }
+  analyzer.flush();
+  ASSERT_EQ(sink.alerts.size(), 1u);
+  EXPECT_EQ(sink.alerts[0].detector, Detector::beaconing);
+  EXPECT_EQ(sink.alerts[0].detail, "10 connections every 60.0 s (jitter 0.00)");
+}
+
+// 40 connections every 10 s: the rhythm keeps the latest 32 start times,
+// and one that arrives older than all of them changes nothing.
+TEST(HostAnalyzer, RhythmKeepsTheLatestStartsInOrder) {
+  ConnectionRhythm rhythm;
+  for (int i = 39; i >= 0; i -= 3) rhythm.add(seconds(10 * i));
+  for (int i = 0; i < 40; ++i) {
+    if (i % 3 != 0) rhythm.add(seconds(10 * i));
+  }
+  rhythm.add(seconds(1));
+  EXPECT_EQ(rhythm.count, 41u);
+  ASSERT_EQ(rhythm.kept, ConnectionRhythm::kStarts);
+  for (std::uint32_t i = 0; i < rhythm.kept; ++i) {
+    EXPECT_EQ(rhythm.starts[i], seconds(10 * (8 + i))) << i;
+  }
+  EXPECT_EQ(rhythm.last, seconds(390));
+  double mean = 0;
+  EXPECT_EQ(interval_jitter(rhythm, 32, mean), 0.0);
+  EXPECT_EQ(mean, static_cast<double>(seconds(10)));
 }
 
 TEST(HostAnalyzer, IrregularConnectionsAreNoBeacon) {
