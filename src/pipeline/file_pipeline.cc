@@ -19,10 +19,16 @@ namespace {
 using capture::RawPacket;
 using decode::PacketView;
 
-// The reader keeps every worker's clock within this much packet time of its
-// own, so idle workers still expire their flows while a capture runs.
+// The reader keeps every worker's clock, and the packets it holds for each
+// worker, within this much packet time of its own: idle workers still
+// expire their flows while a capture runs, and a quiet capture's packets
+// do not wait minutes of traffic time for a batch to fill.
 constexpr Micros kMaxWorkerClockLag = seconds(1);
-constexpr std::uint32_t kStaleCheckInterval = 4096;  // packets
+// A worker hands over its partial batches after this much packet time, so
+// the host analyzers see every worker's flows within about as much of each
+// other: a detector's window or rhythm is not torn apart by one worker's
+// batch arriving minutes of traffic late.
+constexpr Micros kHandOverInterval = seconds(1);
 
 std::uint32_t share(std::uint32_t total, unsigned workers) {
   return std::max<std::uint32_t>(1, (total + workers - 1) / workers);
@@ -40,12 +46,14 @@ struct WorkerState {
         tracker(observed_by(flow_options, output, app.get()), output) {}
 
   void run();
+  void hand_over_if_due(Micros clock);
 
   Doorbell bell;
   BatchChannel<PacketBatch> packets;  // from the reader
   WorkerOutput output;                // to the host analyzers or the sink
   std::unique_ptr<app::AppTracker> app;  // null when the application layer is off
   flow::FlowTracker tracker;
+  Micros handed_over_at = 0;  // packet time of the last hand-over
 };
 
 // Copies the packet's IP datagram into the batch and points the view there,
@@ -77,6 +85,7 @@ void WorkerState::run() {
       if (batch->new_timeline) tracker.end_all(flow::EndReason::end_of_input);
       for (std::uint32_t i = 0; i < batch->count; ++i) tracker.process(batch->packets[i]);
       tracker.advance_clock(batch->clock);
+      hand_over_if_due(batch->clock);
       packets.release(batch);
       continue;
     }
@@ -85,6 +94,13 @@ void WorkerState::run() {
   }
   tracker.end_all(flow::EndReason::end_of_input);
   output.close();
+}
+
+void WorkerState::hand_over_if_due(Micros clock) {
+  // A clock behind the last hand-over: a capture with an earlier timeline.
+  if (clock < handed_over_at + kHandOverInterval && clock >= handed_over_at) return;
+  output.flush();
+  handed_over_at = clock;
 }
 
 class Reader {
@@ -126,7 +142,7 @@ class Reader {
   std::vector<PacketBatch*> current_;
   std::vector<Micros> last_sent_;
   Micros clock_ = 0;
-  std::uint32_t until_stale_check_ = kStaleCheckInterval;
+  Micros stale_check_at_ = 0;  // the clock at which send_stale_batches runs next
   decode::DecodeCounters decode_;
   CaptureStats capture_;
   std::vector<std::string> errors_;
@@ -197,7 +213,7 @@ void Reader::handle(RawPacket& frame) {
   }
   batch->packets[batch->count++] = view;
   if (batch->count == PacketBatch::kCapacity) send(worker);
-  if (--until_stale_check_ == 0) send_stale_batches();
+  if (clock_ >= stale_check_at_) send_stale_batches();
 }
 
 // High hash bits pick the worker; each table uses the low bits.
@@ -238,7 +254,7 @@ void Reader::send(unsigned worker) {
 
 // A batch (even an empty one) tells an idle worker how late it is.
 void Reader::send_stale_batches() {
-  until_stale_check_ = kStaleCheckInterval;
+  stale_check_at_ = clock_ + kMaxWorkerClockLag;
   for (unsigned w = 0; w < workers_.size(); ++w) {
     if (clock_ - last_sent_[w] <= kMaxWorkerClockLag) continue;
     if (current_[w] == nullptr) current_[w] = take_empty_batch(w);
@@ -259,6 +275,7 @@ void Reader::restart_timeline(Micros first_timestamp) {
     send(w);
   }
   clock_ = first_timestamp;
+  stale_check_at_ = clock_ + kMaxWorkerClockLag;
   for (unsigned w = 0; w < workers_.size(); ++w) {
     batch_for(w).new_timeline = true;
   }
