@@ -10,12 +10,12 @@
 
 namespace mld::detect {
 
-//
-// Evidence reaches a host analyzer from several workers, each in its own
-// time order, so it can be a little older than the window's start: it
-// counts in the current window. Only evidence a whole window away, later
-// (the window is over) or earlier (a capture with an earlier timeline),
-// opens a new one.
+// Evidence reaches a host analyzer a little out of time order (a flow that
+// timed out ended before the flows closed just before it, and workers hand
+// flows over in their own order), so it can be older than the window's
+// start: it counts in the current window. Only evidence a whole window
+// away, later (the window is over) or earlier (a capture with an earlier
+// timeline), opens a new one.
 class Window {
  public:
   // True when `now` falls outside the current window: a new one opens at

@@ -81,9 +81,9 @@ void count_probe(ScanState& state, Firing& firing, const flow::FlowRecord& recor
   if (context.insert(state.probes, combine_key(target, port_key)) != InsertResult::inserted) {
     return;
   }
-  std::uint32_t& ports_so_far = state.ports_of_target[combine_key(target, record.protocol)];
+  std::uint32_t& ports = state.ports_of_target[combine_key(target, record.protocol)];
   const bool counts_as_port = !is_data_to_a_peer_port(record);
-  const std::uint32_t ports = ports_so_far += counts_as_port;
+  if (counts_as_port) ++ports;
   const std::uint32_t targets = ++state.targets_of_port[port_key];
   const flow::FlowIdentity flow = record.identity();
   const std::string elapsed = fmt::format("{} s", state.window.elapsed(record.end) /

@@ -97,8 +97,9 @@ void WorkerState::run() {
 }
 
 void WorkerState::hand_over_if_due(Micros clock) {
-  // A clock behind the last hand-over: a capture with an earlier timeline.
-  if (clock < handed_over_at + kHandOverInterval && clock >= handed_over_at) return;
+  const bool due = clock >= handed_over_at + kHandOverInterval;
+  const bool earlier_timeline = clock < handed_over_at;  // the next capture starts earlier
+  if (!due && !earlier_timeline) return;
   output.flush();
   handed_over_at = clock;
 }
