@@ -25,18 +25,6 @@ const EVP_MD* fetched(DigestAlgorithm algorithm) {
 
 }  // namespace
 
-std::string hex_text(std::span<const std::uint8_t> bytes, HexCase letters, char separator) {
-  const char* digits = letters == HexCase::lower ? "0123456789abcdef" : "0123456789ABCDEF";
-  std::string text;
-  text.reserve(3 * bytes.size());
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i > 0 && separator != '\0') text += separator;
-    text += digits[bytes[i] >> 4];
-    text += digits[bytes[i] & 0x0f];
-  }
-  return text;
-}
-
 std::string hex_digest(DigestAlgorithm algorithm, std::string_view input, char separator) {
   const EVP_MD* md = fetched(algorithm);
   unsigned char digest[EVP_MAX_MD_SIZE];

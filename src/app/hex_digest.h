@@ -1,17 +1,11 @@
 #pragma once
-// Hex text of bytes, and lowercase hex digests for the fingerprints (JA3, JA4,
-// HASSH, certificates).
-#include <cstdint>
-#include <span>
+// Lowercase hex digests for the fingerprints (JA3, JA4, HASSH, certificates).
 #include <string>
 #include <string_view>
 
+#include "common/hex_text.h"
+
 namespace mld::app {
-
-enum class HexCase { lower, upper };
-
-// `bytes` as hex pairs, joined by `separator` unless it is '\0'.
-std::string hex_text(std::span<const std::uint8_t> bytes, HexCase letters, char separator = '\0');
 
 enum class DigestAlgorithm { md5, sha1, sha256 };
 

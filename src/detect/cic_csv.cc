@@ -13,7 +13,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "app/hex_digest.h"
+#include "common/hex_text.h"
 #include "flow/cic_columns.h"
 
 namespace mld::detect {
@@ -42,7 +42,7 @@ class Sha256 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_DigestFinal_ex(context_.get(), digest, &size);
-    return app::hex_text({digest, size}, app::HexCase::lower);
+    return hex_text({digest, size}, HexCase::lower);
   }
 
  private:

@@ -11,6 +11,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "common/hex_text.h"
+
 namespace mld::output {
 namespace {
 
@@ -33,13 +35,7 @@ bool take(std::string_view& text, std::string_view literal) {
 }  // namespace
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex(size * 2, '0');
-  for (std::size_t i = 0; i < size; ++i) {
-    hex[2 * i] = kDigits[bytes[i] >> 4];
-    hex[2 * i + 1] = kDigits[bytes[i] & 0xF];
-  }
-  return hex;
+  return hex_text({bytes, size}, HexCase::lower);
 }
 
 std::string to_hex(const Mac& mac) { return to_hex(mac.data(), mac.size()); }
